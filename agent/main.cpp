@@ -1,0 +1,70 @@
+// soc-agent: tails log files and ships every line to Kafka, at least once.
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include "agent/agent.h"
+#include "agent/agent_config.h"
+#include "common/logging.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) {
+  g_stop.store(true);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"soc-agent: ships log lines to the SOC collector through Kafka"};
+  std::string config_path;
+  std::string check_path;
+  app.add_option("-c,--config", config_path, "agent configuration file (YAML)");
+  app.add_option("--check-config", check_path, "validate a configuration file and exit");
+  app.set_version_flag("--version", std::string("soc-agent ") + SOC_VERSION);
+  CLI11_PARSE(app, argc, argv);
+
+  if (!check_path.empty()) {
+    auto cfg = soc::load_agent_config(check_path);
+    if (!cfg) {
+      std::cerr << cfg.error() << "\n";
+      return 2;
+    }
+    std::cout << check_path << ": OK (" << cfg->files.size() << " file inputs)\n";
+    return 0;
+  }
+  if (config_path.empty()) {
+    std::cerr << "soc-agent: --config FILE is required (see --help)\n";
+    return 2;
+  }
+  auto cfg = soc::load_agent_config(config_path);
+  if (!cfg) {
+    std::cerr << "soc-agent: " << cfg.error() << "\n";
+    return 2;
+  }
+  if (!soc::init_logging("soc-agent", cfg->log_level)) {
+    std::cerr << "soc-agent: " << config_path << ": unknown log_level '" << cfg->log_level << "'\n";
+    return 2;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+
+  auto agent = soc::Agent::create(std::move(*cfg));
+  if (!agent) {
+    spdlog::critical("{}", agent.error());
+    return 1;
+  }
+  if (auto st = (*agent)->run(g_stop); !st) {
+    spdlog::critical("{}", st.error());
+    return 1;
+  }
+  spdlog::info("stopped cleanly");
+  return 0;
+}

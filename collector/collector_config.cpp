@@ -1,0 +1,89 @@
+#include "collector/collector_config.h"
+
+#include <filesystem>
+
+#include "common/yaml_file.h"
+
+namespace soc {
+namespace {
+
+std::string resolve(const std::string& config_file, const std::string& p) {
+  if (p.empty() || p[0] == '/') return p;
+  const auto base = std::filesystem::absolute(config_file).parent_path();
+  return (base / p).lexically_normal().string();
+}
+
+}  // namespace
+
+Result<CollectorConfig> load_collector_config(const std::string& path) {
+  auto doc = load_yaml_file(path);
+  if (!doc) return Error{doc.error()};
+  const YAML::Node root = *doc;
+  CollectorConfig c;
+  c.source_file = path;
+  try {
+    if (!root.IsMap()) yaml_fail(path, root, "the collector configuration must be a mapping");
+    yaml_check_keys(path, root,
+                    {"log_level", "kafka", "embedded_broker", "store", "rules", "detect"});
+    if (root["log_level"]) c.log_level = yaml_string(path, root["log_level"], "'log_level'");
+    if (!root["kafka"]) yaml_fail(path, root, "'kafka' is required");
+    const YAML::Node kafka = root["kafka"];
+    if (!kafka.IsMap()) yaml_fail(path, kafka, "'kafka' must be a mapping");
+    // topic and group sit beside brokers/properties; split them off for the shared parser.
+    YAML::Node shared = YAML::Clone(kafka);
+    if (kafka["topic"]) c.topic = yaml_string(path, kafka["topic"], "'kafka.topic'");
+    if (kafka["group"]) c.group = yaml_string(path, kafka["group"], "'kafka.group'");
+    shared.remove("topic");
+    shared.remove("group");
+    c.kafka = parse_kafka_settings(path, shared);
+    if (c.kafka.brokers.rfind("embedded:", 0) == 0) {
+      yaml_fail(path, kafka["brokers"],
+                "'embedded:FILE' is for agents; the collector uses 'embedded' to host the broker");
+    }
+    if (const auto eb = root["embedded_broker"]) {
+      yaml_check_keys(path, eb, {"bootstrap_file", "partitions"});
+      if (eb["bootstrap_file"]) {
+        c.bootstrap_file =
+            resolve(path, yaml_string(path, eb["bootstrap_file"], "'bootstrap_file'"));
+      }
+      if (eb["partitions"]) {
+        const auto n = yaml_int(path, eb["partitions"], "'partitions'");
+        if (n < 1 || n > 256) yaml_fail(path, eb["partitions"], "'partitions' must be 1 .. 256");
+        c.embedded_partitions = static_cast<int>(n);
+      }
+    }
+    if (c.kafka.brokers == "embedded" && c.bootstrap_file.empty()) {
+      yaml_fail(path, kafka["brokers"],
+                "with 'brokers: embedded', set 'embedded_broker.bootstrap_file' so agents can "
+                "find the broker");
+    }
+    const YAML::Node store = root["store"];
+    if (!store) yaml_fail(path, root, "'store' with 'path' is required");
+    yaml_check_keys(path, store, {"path"});
+    if (!store["path"]) yaml_fail(path, store, "'store.path' is required");
+    c.store_dir = resolve(path, yaml_string(path, store["path"], "'store.path'"));
+    const YAML::Node rules = root["rules"];
+    if (!rules) yaml_fail(path, root, "'rules' with 'dir' is required");
+    yaml_check_keys(path, rules, {"dir", "skip_broken"});
+    if (!rules["dir"]) yaml_fail(path, rules, "'rules.dir' is required");
+    c.rules_dir = resolve(path, yaml_string(path, rules["dir"], "'rules.dir'"));
+    if (rules["skip_broken"]) {
+      c.skip_broken_rules = yaml_bool(path, rules["skip_broken"], "'rules.skip_broken'");
+    }
+    if (const auto d = root["detect"]) {
+      yaml_check_keys(path, d, {"batch_max"});
+      if (d["batch_max"]) {
+        const auto n = yaml_int(path, d["batch_max"], "'detect.batch_max'");
+        if (n < 1 || n > 100000) yaml_fail(path, d["batch_max"], "'batch_max' must be 1 .. 100000");
+        c.batch_max = static_cast<size_t>(n);
+      }
+    }
+  } catch (const YamlError& e) {
+    return Error{e.what()};
+  } catch (const YAML::Exception& e) {
+    return Error{yaml_location(path, root) + ": " + e.what()};
+  }
+  return c;
+}
+
+}  // namespace soc

@@ -1,0 +1,31 @@
+// soc-collector's configuration file (YAML).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/kafka.h"
+#include "common/result.h"
+
+namespace soc {
+
+struct CollectorConfig {
+  std::string source_file;
+  std::string log_level = "info";
+  KafkaSettings kafka;  // brokers "embedded" starts the in-process broker
+  std::string topic = "soc.events";
+  std::string group = "soc-detect";
+  // Embedded broker only: where its bootstrap address is written for agents on this machine.
+  std::string bootstrap_file;
+  int embedded_partitions = 12;
+  std::string store_dir;
+  std::string rules_dir;
+  bool skip_broken_rules = false;
+  size_t batch_max = 2000;  // events decoded, matched and stored per offset commit
+};
+
+// Relative paths in the file are taken relative to the file's own directory, so a config that
+// sits next to its rules and store works from any working directory.
+Result<CollectorConfig> load_collector_config(const std::string& path);
+
+}  // namespace soc

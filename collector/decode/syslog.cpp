@@ -1,0 +1,245 @@
+#include "collector/decode/syslog.h"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace soc {
+namespace {
+
+constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
+}
+
+// Reads exactly `n` digits at `pos`.
+bool read_digits(std::string_view s, size_t pos, size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (!is_digit(s[i])) return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+void skip_spaces(std::string_view& s) {
+  size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  s.remove_prefix(i);
+}
+
+// Splits off the next space-delimited token and the spaces after it.
+std::string_view next_token(std::string_view& s) {
+  const size_t end = s.find(' ');
+  const std::string_view token = s.substr(0, end);
+  s.remove_prefix(end == std::string_view::npos ? s.size() : end);
+  skip_spaces(s);
+  return token;
+}
+
+// `<PRI>`: 1 to 3 digits, at most 191 (facility 23, severity 7).
+std::optional<int> read_priority(std::string_view& s) {
+  if (s.size() < 3 || s[0] != '<') return std::nullopt;
+  int value = 0;
+  size_t i = 1;
+  for (; i < s.size() && i <= 3 && is_digit(s[i]); ++i) value = value * 10 + (s[i] - '0');
+  if (i == 1 || i >= s.size() || s[i] != '>' || value > 191) return std::nullopt;
+  s.remove_prefix(i + 1);
+  return value;
+}
+
+std::optional<SysTime> civil_time(int y, int mon, int d, int hh, int mm, int ss, int64_t nanos,
+                                  int utc_offset) {
+  using namespace std::chrono;
+  const year_month_day date{year{y}, month{static_cast<unsigned>(mon)},
+                            day{static_cast<unsigned>(d)}};
+  if (!date.ok()) return std::nullopt;
+  const auto t = sys_days{date} + hours{hh} + minutes{mm} + seconds{ss} - seconds{utc_offset} +
+                 nanoseconds{nanos};
+  return time_point_cast<SysTime::duration>(t);
+}
+
+// RFC 3164 has no year: the read time's year in the read time's zone, or the year before when that
+// puts the line more than a day after it was read.
+std::optional<SysTime> resolve_bsd_time(int month, int day, int hh, int mm, int ss, int64_t nanos,
+                                        const ReadTime& read) {
+  using namespace std::chrono;
+  const year_month_day read_date{floor<days>(read.time + seconds{read.utc_offset_seconds})};
+  const int y = static_cast<int>(read_date.year());
+  auto t = civil_time(y, month, day, hh, mm, ss, nanos, read.utc_offset_seconds);
+  if (!t || *t > read.time + hours{24}) {
+    t = civil_time(y - 1, month, day, hh, mm, ss, nanos, read.utc_offset_seconds);
+  }
+  return t;
+}
+
+// `Mmm dd hh:mm:ss` with the day as "dd", " d" or "d", and an optional fraction of a second.
+bool read_bsd_timestamp(std::string_view& s, const ReadTime& read, SyslogLine& out) {
+  if (s.size() < 14 || s[3] != ' ') return false;
+  int month = 0;
+  while (month < 12 && s.substr(0, 3) != kMonths[month]) ++month;
+  if (month == 12) return false;
+  size_t pos = 4;
+  if (s[pos] == ' ') ++pos;  // space-padded single-digit day
+  int day = 0;
+  if (!read_digits(s, pos, 1, day)) return false;
+  ++pos;
+  if (pos < s.size() && is_digit(s[pos])) day = day * 10 + (s[pos++] - '0');
+  int hh = 0, mm = 0, ss = 0;
+  if (pos >= s.size() || s[pos] != ' ' || !read_digits(s, pos + 1, 2, hh) || pos + 3 >= s.size() ||
+      s[pos + 3] != ':' || !read_digits(s, pos + 4, 2, mm) || pos + 6 >= s.size() ||
+      s[pos + 6] != ':' || !read_digits(s, pos + 7, 2, ss)) {
+    return false;
+  }
+  if (day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) return false;
+  pos += 9;
+  int64_t nanos = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    int64_t scale = 100000000;
+    const size_t start = ++pos;
+    for (; pos < s.size() && is_digit(s[pos]); ++pos) {
+      nanos += (s[pos] - '0') * scale;
+      scale /= 10;
+    }
+    if (pos == start) return false;
+  }
+  if (pos < s.size() && s[pos] != ' ') return false;
+  out.time = resolve_bsd_time(month + 1, day, hh, mm, ss, nanos, read);
+  s.remove_prefix(pos);
+  skip_spaces(s);
+  return true;
+}
+
+// `tag:` or `tag[pid]:` followed by a space or the end. The tag stops at ':', '[' or a space, so a
+// host such as "2001:db8::1" or "web01" is never taken for one.
+bool read_tag(std::string_view s, SyslogLine& out) {
+  size_t i = 0;
+  while (i < s.size() && s[i] != ' ' && s[i] != ':' && s[i] != '[') ++i;
+  if (i == 0 || i == s.size() || s[i] == ' ') return false;
+  const std::string_view tag = s.substr(0, i);
+  std::string_view pid;
+  if (s[i] == '[') {
+    const size_t close = s.find(']', i);
+    if (close == std::string_view::npos) return false;
+    pid = s.substr(i + 1, close - i - 1);
+    if (pid.find(' ') != std::string_view::npos) return false;
+    i = close + 1;
+  }
+  if (i >= s.size() || s[i] != ':') return false;
+  ++i;
+  if (i < s.size() && s[i] != ' ') return false;
+  out.tag = tag;
+  out.program = tag.substr(0, tag.find('('));
+  out.pid = all_digits(pid) ? pid : std::string_view();
+  out.message = s.substr(i < s.size() ? i + 1 : i);
+  return true;
+}
+
+// What follows the timestamp in RFC 3164: `[host ]tag[pid]: msg`, or `host msg` without a tag.
+void read_bsd_rest(std::string_view s, SyslogLine& out) {
+  if (read_tag(s, out)) return;  // no host, e.g. "Nov 23 21:50:19 sshd[8148]: ..."
+  out.host = next_token(s);
+  if (!read_tag(s, out)) out.message = s;
+}
+
+// RFC 5424 STRUCTURED-DATA: "-" or one or more [id param="value" ...] with \" \\ \] escapes in
+// values. Returns the length consumed, or nothing when malformed.
+std::optional<size_t> structured_data_length(std::string_view s) {
+  if (!s.empty() && s[0] == '-') return 1;
+  size_t i = 0;
+  while (i < s.size() && s[i] == '[') {
+    bool quoted = false;
+    for (++i; i < s.size(); ++i) {
+      const char c = s[i];
+      if (quoted && c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted && c == ']') {
+        break;
+      }
+    }
+    if (i >= s.size()) return std::nullopt;
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  return i;
+}
+
+std::string_view nil_to_empty(std::string_view field) {
+  return field == "-" ? "" : field;
+}
+
+// `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD [MSG]`, PRI already read.
+std::optional<SyslogLine> read_rfc5424(std::string_view s, SyslogLine out) {
+  s.remove_prefix(2);  // "1 "
+  const std::string_view ts = next_token(s);
+  if (ts != "-") {
+    out.time = parse_log_time(ts);
+    if (!out.time) return std::nullopt;
+  }
+  out.host = nil_to_empty(next_token(s));
+  out.tag = nil_to_empty(next_token(s));
+  out.program = out.tag.substr(0, out.tag.find('('));
+  const std::string_view procid = next_token(s);
+  out.pid = all_digits(procid) ? procid : std::string_view();
+  const std::string_view msgid = next_token(s);
+  if (msgid.empty()) return std::nullopt;  // the header stops short
+  if (const auto sd = structured_data_length(s)) {
+    s.remove_prefix(*sd);
+    if (!s.empty() && s[0] == ' ') s.remove_prefix(1);
+  }
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (s.substr(0, kBom.size()) == kBom) s.remove_prefix(kBom.size());
+  out.message = s;
+  return out;
+}
+
+}  // namespace
+
+std::optional<SysTime> parse_log_time(std::string_view rfc3339) {
+  int y = 0;
+  if (!read_digits(rfc3339, 0, 4, y) || y < 1900 || y > 2200) return std::nullopt;
+  return parse_rfc3339(rfc3339);
+}
+
+std::optional<SyslogLine> parse_syslog(std::string_view line, const ReadTime& read) {
+  SyslogLine out;
+  std::string_view s = line;
+  out.priority = read_priority(s);
+  if (out.priority && s.size() >= 2 && s[0] == '1' && s[1] == ' ') return read_rfc5424(s, out);
+  if (!s.empty() && is_digit(s[0])) {
+    // rsyslog's RFC 3339 format: the timestamp carries its own year and zone.
+    std::string_view rest = s;
+    out.time = parse_log_time(next_token(rest));
+    if (!out.time) return std::nullopt;
+    read_bsd_rest(rest, out);
+    return out;
+  }
+  if (!read_bsd_timestamp(s, read, out)) return std::nullopt;
+  read_bsd_rest(s, out);
+  return out;
+}
+
+void set_syslog_fields(const SyslogLine& line, Fields& fields) {
+  if (!line.host.empty()) fields.set("host.name", std::string(line.host));
+  if (!line.program.empty()) fields.set("process.name", std::string(line.program));
+  if (line.tag != line.program) fields.set("log.syslog.appname", std::string(line.tag));
+  if (!line.pid.empty()) fields.set("process.pid", std::string(line.pid));
+  if (line.priority) fields.set("log.syslog.priority", std::to_string(*line.priority));
+  fields.set("message", std::string(line.message));
+}
+
+}  // namespace soc

@@ -1,0 +1,63 @@
+#include "collector/detect/detection.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <memory>
+
+namespace soc {
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "medium";
+}
+
+std::optional<Severity> parse_severity(std::string_view s) {
+  if (s == "low") return Severity::kLow;
+  if (s == "medium") return Severity::kMedium;
+  if (s == "high") return Severity::kHigh;
+  if (s == "critical") return Severity::kCritical;
+  return std::nullopt;
+}
+
+std::string make_alert_id(std::string_view rule_id, std::string_view host,
+                          const std::vector<std::pair<std::string, std::string>>& group,
+                          int64_t window_start_unix) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  // Length prefixes keep ("ab","c") and ("a","bc") apart.
+  const auto part = [&](std::string_view s) {
+    const uint64_t n = s.size();
+    EVP_DigestUpdate(ctx.get(), &n, sizeof n);
+    EVP_DigestUpdate(ctx.get(), s.data(), s.size());
+  };
+  part(rule_id);
+  part(host);
+  for (const auto& [k, v] : group) {
+    part(k);
+    part(v);
+  }
+  const std::string window = std::to_string(window_start_unix);
+  part(window);
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), md.data(), &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned i = 0; i < 16; ++i) {
+    id += kHex[md[i] >> 4];
+    id += kHex[md[i] & 0xF];
+  }
+  return id;
+}
+
+}  // namespace soc

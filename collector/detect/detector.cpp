@@ -1,0 +1,192 @@
+#include "collector/detect/detector.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace soc {
+namespace {
+
+constexpr uint64_t kMinSweepInterval = 4096;  // events between idle sweeps, at least
+
+int64_t unix_floor(SysTime t) {
+  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// Start of the suppress-aligned window holding `t` (floor, also before 1970).
+int64_t window_of(SysTime t, int64_t suppress) {
+  const int64_t s = unix_floor(t);
+  int64_t q = s / suppress;
+  if (s % suppress < 0) --q;
+  return q * suppress;
+}
+
+// Decoders set Event::time; an event built without it falls back to the agent's read time.
+SysTime event_time(const Event& e) {
+  if (e.time != SysTime{}) return e.time;
+  if (auto t = parse_rfc3339(e.env.ts)) return *t;
+  return SysTime{};
+}
+
+void append_part(std::string& key, std::string_view part) {
+  const uint32_t n = static_cast<uint32_t>(part.size());
+  key.append(reinterpret_cast<const char*>(&n), sizeof n);
+  key.append(part);
+}
+
+// Length-prefixed so that different (host, values) splits never collide.
+std::string group_key(size_t rule, const std::string& host,
+                      const std::vector<std::pair<std::string, std::string>>& group) {
+  std::string key;
+  key.append(reinterpret_cast<const char*>(&rule), sizeof rule);
+  append_part(key, host);
+  for (const auto& kv : group) append_part(key, kv.second);
+  return key;
+}
+
+Detection make_detection(const Rule& r, const Event& e, const std::string& host,
+                         std::vector<std::pair<std::string, std::string>> group, int64_t window) {
+  Detection d;
+  d.alert_id = make_alert_id(r.id, host, group, window);
+  d.rule_id = r.id;
+  d.title = r.title;
+  d.title_vi = r.title_vi;
+  d.severity = r.severity;
+  d.mitre = r.mitre;
+  d.host = host;
+  d.org = std::string(event_field(e, "organization.id").value_or(""));
+  d.agent = std::string(event_field(e, "agent.id").value_or(""));
+  d.group = std::move(group);
+  d.window_start = SysTime(std::chrono::seconds(window));
+  return d;
+}
+
+}  // namespace
+
+Detector::Detector(const Engine& engine, size_t max_groups)
+    : engine_(engine),
+      scratch_(engine.make_scratch()),
+      max_groups_(std::max<size_t>(1, max_groups)) {}
+
+std::vector<Detection> Detector::process(const Event& e) {
+  std::vector<Detection> out;
+  const SysTime t = event_time(e);
+  const std::string host(event_field(e, "host.name").value_or(""));
+  // Any event from a host advances its clock, so its idle groups can expire.
+  if (auto h = hosts_.find(host); h != hosts_.end())
+    h->second.latest = std::max(h->second.latest, t);
+
+  for (size_t idx : engine_.match(e, scratch_)) {
+    const Rule& rule = engine_.rules()[idx];
+    std::vector<std::pair<std::string, std::string>> group;
+    group.reserve(rule.group_by.size());
+    for (const auto& f : rule.group_by) {
+      group.emplace_back(f, std::string(event_field(e, f).value_or("")));
+    }
+    if (rule.threshold) {
+      on_threshold_match(idx, e, t, host, std::move(group), out);
+      continue;
+    }
+    Detection d =
+        make_detection(rule, e, host, std::move(group), window_of(t, rule.suppress_seconds));
+    d.first_seen = d.last_seen = t;
+    d.count = 1;
+    if (rule.evidence_max > 0) d.evidence.push_back(e.env);
+    out.push_back(std::move(d));
+  }
+
+  if (++since_sweep_ >= std::max<uint64_t>(kMinSweepInterval, groups_.size())) expire_idle();
+  return out;
+}
+
+void Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
+                                  const std::string& host,
+                                  std::vector<std::pair<std::string, std::string>> group,
+                                  std::vector<Detection>& out) {
+  const Rule& rule = engine_.rules()[rule_index];
+  const Threshold& th = *rule.threshold;
+  std::string key = group_key(rule_index, host, group);
+  auto it = groups_.find(key);
+  if (it == groups_.end()) {
+    if (groups_.size() >= max_groups_) {
+      erase_group(std::string(lru_.front()));  // a copy: erasing frees the list's string
+      ++evicted_;
+    }
+    lru_.push_back(key);
+    Group g;
+    g.rule = rule_index;
+    g.host = host;
+    g.lru = std::prev(lru_.end());
+    it = groups_.emplace(std::move(key), std::move(g)).first;
+    HostClock& hc = hosts_[host];
+    ++hc.groups;
+    hc.latest = std::max(hc.latest, t);
+  } else {
+    lru_.splice(lru_.end(), lru_, it->second.lru);
+  }
+  Group& g = it->second;
+  g.last = std::max(g.last, t);
+
+  const int64_t window = window_of(t, rule.suppress_seconds);
+  if (g.fired_window == window) {
+    // Already alerted in this window: a count-1 detection with the same id folds into it.
+    Detection d = make_detection(rule, e, host, std::move(group), window);
+    d.first_seen = d.last_seen = t;
+    d.count = 1;
+    if (g.evidence_sent < rule.evidence_max) {
+      d.evidence.push_back(e.env);
+      ++g.evidence_sent;
+    }
+    out.push_back(std::move(d));
+    return;
+  }
+
+  // Sorted insert: usually at the back; late events land in place (or fall out of the window).
+  g.times.insert(std::upper_bound(g.times.begin(), g.times.end(), t), t);
+  if (rule.evidence_max > 0) {
+    const auto pos = std::upper_bound(g.evidence.begin(), g.evidence.end(), t,
+                                      [](SysTime a, const auto& b) { return a < b.first; });
+    g.evidence.insert(pos, {t, e.env});
+    if (g.evidence.size() > rule.evidence_max) g.evidence.pop_front();
+  }
+  const SysTime cutoff = g.times.back() - std::chrono::seconds(th.within_seconds);
+  while (!g.times.empty() && g.times.front() < cutoff) g.times.pop_front();
+  while (!g.evidence.empty() && g.evidence.front().first < cutoff) g.evidence.pop_front();
+  if (g.times.size() < th.count) return;
+
+  // The alert's window is the one holding the newest event of the burst.
+  const int64_t fired = window_of(g.times.back(), rule.suppress_seconds);
+  Detection d = make_detection(rule, e, host, std::move(group), fired);
+  d.first_seen = g.times.front();
+  d.last_seen = g.times.back();
+  d.count = g.times.size();
+  for (auto& [when, env] : g.evidence) d.evidence.push_back(std::move(env));
+  out.push_back(std::move(d));
+  g.fired_window = fired;
+  g.evidence_sent = static_cast<uint32_t>(g.evidence.size());
+  g.times.clear();
+  g.evidence.clear();
+}
+
+size_t Detector::expire_idle() {
+  since_sweep_ = 0;
+  std::vector<std::string> idle;
+  for (const auto& [key, g] : groups_) {
+    const Rule& rule = engine_.rules()[g.rule];
+    const int64_t horizon = std::max(rule.threshold->within_seconds, rule.suppress_seconds);
+    const SysTime latest = hosts_.at(g.host).latest;
+    if (latest - g.last > std::chrono::seconds(horizon)) idle.push_back(key);
+  }
+  for (const auto& key : idle) erase_group(key);
+  return idle.size();
+}
+
+void Detector::erase_group(const std::string& key) {
+  const auto it = groups_.find(key);
+  if (it == groups_.end()) return;
+  lru_.erase(it->second.lru);
+  const auto h = hosts_.find(it->second.host);
+  if (h != hosts_.end() && --h->second.groups == 0) hosts_.erase(h);
+  groups_.erase(it);
+}
+
+}  // namespace soc

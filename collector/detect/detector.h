@@ -1,0 +1,78 @@
+// Turning rule matches into Detections: grouping, thresholds over event time, suppression windows.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "collector/decode/event.h"
+#include "collector/detect/detection.h"
+#include "collector/detect/engine.h"
+
+namespace soc {
+
+// Stateful and single-threaded: use one Detector per worker (events are keyed by agent, so a host's
+// events all reach the same worker). The Engine must outlive it.
+//
+// Windows are aligned to the rule's `suppress` (window_start = floor(time / suppress) * suppress)
+// and measured in event time, so replaying the same events through a fresh Detector yields the same
+// alert ids. Without a threshold every matching event yields a Detection with count 1. With one,
+// the N-th event within `within` (per rule, host and group key) yields one Detection with count N
+// and the kept evidence; each further matching event of that group in the same window yields a
+// Detection with count 1 and the same alert_id, which the store folds into the alert. The next
+// window needs N fresh events again.
+//
+// Memory: only threshold rules keep state, one group per (rule, host, group key) holding fewer
+// than N timestamps and at most `evidence` envelopes. A group is dropped once its host's event
+// time has moved past it by more than max(within, suppress), and the least recently used group is
+// evicted when `max_groups` is reached (counted in evicted_groups()).
+class Detector {
+ public:
+  explicit Detector(const Engine& engine, size_t max_groups = 100000);
+
+  // Zero or more detections for this event, ready for the store.
+  std::vector<Detection> process(const Event& e);
+
+  // Drops idle groups now (process() also does it periodically). Returns how many were dropped.
+  size_t expire_idle();
+
+  uint64_t evicted_groups() const { return evicted_; }
+  size_t group_count() const { return groups_.size(); }
+
+ private:
+  struct Group {
+    size_t rule = 0;
+    std::string host;
+    std::deque<SysTime> times;                          // sorted, within `within` of the newest
+    std::deque<std::pair<SysTime, Envelope>> evidence;  // the newest `evidence` of those events
+    std::optional<int64_t> fired_window;                // window_start of the alert raised
+    uint32_t evidence_sent = 0;                         // envelopes sent for that alert so far
+    SysTime last{};                                     // newest event time in the group
+    std::list<std::string>::iterator lru;
+  };
+  struct HostClock {
+    SysTime latest{};   // newest event time seen from the host
+    size_t groups = 0;  // groups keyed by this host
+  };
+
+  void on_threshold_match(size_t rule_index, const Event& e, SysTime t, const std::string& host,
+                          std::vector<std::pair<std::string, std::string>> group,
+                          std::vector<Detection>& out);
+  void erase_group(const std::string& key);
+
+  const Engine& engine_;
+  Engine::Scratch scratch_;
+  size_t max_groups_;
+  uint64_t evicted_ = 0;
+  uint64_t since_sweep_ = 0;
+  std::unordered_map<std::string, Group> groups_;
+  std::list<std::string> lru_;  // group keys, least recently matched first
+  std::unordered_map<std::string, HostClock> hosts_;
+};
+
+}  // namespace soc

@@ -1,0 +1,81 @@
+// Matching events against all rules at once with Hyperscan: one database per field name, each field
+// scanned once per event, and a rule's condition evaluated only when one of its patterns hit.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collector/decode/event.h"
+#include "collector/detect/rule.h"
+#include "common/result.h"
+
+namespace soc {
+
+// The value rules see for `name`: the decoded field, else for a few envelope-backed names
+// (event.original, host.name, organization.id, agent.id) the envelope's value.
+std::optional<std::string_view> event_field(const Event& e, std::string_view name);
+
+// The Hyperscan expression and flags for value `i` of `m` (literals are escaped and anchored).
+std::string hs_expression(const FieldMatcher& m, size_t i);
+unsigned hs_flags(const FieldMatcher& m);
+
+// Compiles one rule's patterns on their own; the Error names the rule file, line and Hyperscan's
+// reason. The loader uses it so a bad regex is reported at load, not when the pack is built.
+Status check_rule_patterns(const Rule& rule);
+
+class Engine {
+  struct Private {};  // keeps construction to build() while letting it use make_unique
+
+ public:
+  explicit Engine(Private);
+
+  // Per-thread scanning state (Hyperscan scratch and hit counters). One Scratch must not be used by
+  // two threads at once; an Engine may be shared by any number of threads, each with its own.
+  class Scratch {
+   public:
+    Scratch(Scratch&&) noexcept;
+    Scratch& operator=(Scratch&&) noexcept;
+    ~Scratch();
+
+   private:
+    friend class Engine;
+    struct Impl;
+    explicit Scratch(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+  };
+
+  // Compiles every pattern of every rule. Fails when Hyperscan refuses a pattern (the Error names
+  // the rule) or a rule has no positive clause.
+  static Result<std::unique_ptr<Engine>> build(std::vector<Rule> rules);
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine();
+
+  Scratch make_scratch() const;
+
+  // Indices into rules() of the rules whose whole condition holds for `e`, ascending. `scratch`
+  // must come from this engine's make_scratch().
+  std::vector<size_t> match(const Event& e, Scratch& scratch) const;
+  // Same with the engine's own scratch: convenient, but not thread-safe.
+  std::vector<size_t> match(const Event& e) const;
+
+  const std::vector<Rule>& rules() const { return rules_; }
+
+ private:
+  struct FieldDb;
+
+  std::vector<Rule> rules_;
+  std::vector<FieldDb> dbs_;
+  std::vector<uint32_t> clause_base_;  // rule -> index of its first clause in the flat counters
+  std::vector<uint32_t> clause_need_;  // flat clause -> pattern hits needed (1, or all values)
+  uint32_t clause_total_ = 0;
+  mutable std::unique_ptr<Scratch> own_scratch_;
+};
+
+}  // namespace soc

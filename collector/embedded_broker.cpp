@@ -1,0 +1,49 @@
+#include "collector/embedded_broker.h"
+
+#include <librdkafka/rdkafka.h>
+// rdkafka_mock.h needs rdkafka.h first.
+#include <fmt/format.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "common/atomic_file.h"
+
+namespace soc {
+
+Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(const std::string& topic,
+                                                              int partitions,
+                                                              const std::string& bootstrap_file) {
+  auto b = std::make_unique<EmbeddedBroker>(Key{});
+  auto conf = make_kafka_conf({{"client.id", "soc-embedded-broker"}});
+  if (!conf) return Error{conf.error()};
+  route_kafka_logs(conf->get());
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), err, sizeof err);
+  if (rk == nullptr) return Error{fmt::format("embedded broker: {}", err)};
+  conf->release();
+  b->owner_.reset(rk);
+  b->cluster_ = rd_kafka_mock_cluster_new(rk, 1);
+  if (b->cluster_ == nullptr) return Error{"embedded broker: cannot start the mock cluster"};
+  b->bootstrap_ = rd_kafka_mock_cluster_bootstraps(b->cluster_);
+  if (const auto e = rd_kafka_mock_topic_create(b->cluster_, topic.c_str(), partitions, 1)) {
+    return Error{
+        fmt::format("embedded broker: cannot create topic {}: {}", topic, rd_kafka_err2str(e))};
+  }
+  if (auto st = write_file_atomic(bootstrap_file, b->bootstrap_ + "\n"); !st) {
+    return Error{st.error()};
+  }
+  b->bootstrap_file_ = bootstrap_file;
+  spdlog::warn(
+      "embedded broker on {} (address written to {}): events live in this process's memory "
+      "only; for production set kafka.brokers to a real cluster",
+      b->bootstrap_, bootstrap_file);
+  return b;
+}
+
+EmbeddedBroker::~EmbeddedBroker() {
+  if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
+  if (!bootstrap_file_.empty()) ::unlink(bootstrap_file_.c_str());
+}
+
+}  // namespace soc

@@ -1,0 +1,134 @@
+#include "collector/pipeline.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+#include <vector>
+
+#include "collector/decode/decoder.h"
+#include "collector/decode/envelope_reader.h"
+#include "collector/detect/detector.h"
+#include "collector/detect/engine.h"
+#include "collector/store/alert_store.h"
+
+namespace soc {
+
+Pipeline::Pipeline(Key, const CollectorConfig& config, const Engine& engine, AlertStore& store)
+    : config_(config),
+      store_(store),
+      decoder_(std::make_unique<Decoder>()),
+      detector_(std::make_unique<Detector>(engine)) {}
+
+Pipeline::~Pipeline() {
+  if (consumer_) rd_kafka_consumer_close(consumer_.get());
+}
+
+Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config,
+                                                   const std::string& bootstrap,
+                                                   const Engine& engine, AlertStore& store) {
+  auto p = std::make_unique<Pipeline>(Key{}, config, engine, store);
+  std::map<std::string, std::string> props = config.kafka.properties;
+  props["bootstrap.servers"] = bootstrap;
+  props["group.id"] = config.group;
+  props["client.id"] = "soc-collector";
+  props["auto.offset.reset"] = "earliest";
+  // Offsets are committed by hand, only after the alerts derived from them are durable.
+  props["enable.auto.commit"] = "false";
+  props["enable.auto.offset.store"] = "false";
+  auto conf = make_kafka_conf(props);
+  if (!conf) return Error{conf.error()};
+  route_kafka_logs(conf->get());
+  char err[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), err, sizeof err);
+  if (rk == nullptr) return Error{fmt::format("cannot create Kafka consumer: {}", err)};
+  conf->release();
+  p->consumer_.reset(rk);
+  rd_kafka_poll_set_consumer(rk);
+  KafkaPartitions topics(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(topics.get(), config.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (const auto e = rd_kafka_subscribe(rk, topics.get())) {
+    return Error{fmt::format("cannot subscribe to {}: {}", config.topic, rd_kafka_err2str(e))};
+  }
+  spdlog::info("consuming {} from {} as group {}", config.topic, bootstrap, config.group);
+  return p;
+}
+
+Status Pipeline::process_batch(const std::atomic<bool>& stop) {
+  std::vector<KafkaMessage> batch;
+  batch.reserve(config_.batch_max);
+  // Wait for the first message, then take what arrives quickly, up to batch_max.
+  int wait_ms = 200;
+  while (batch.size() < config_.batch_max && !stop.load()) {
+    KafkaMessage m(rd_kafka_consumer_poll(consumer_.get(), wait_ms));
+    if (!m) break;
+    wait_ms = 5;
+    if (m->err) {
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        spdlog::warn("consumer: {}", rd_kafka_message_errstr(m.get()));
+      }
+      continue;
+    }
+    batch.push_back(std::move(m));
+  }
+  if (batch.empty()) return Ok{};
+
+  std::vector<Detection> detections;
+  Event event;
+  for (const auto& m : batch) {
+    const std::string_view value(static_cast<const char*>(m->payload), m->len);
+    auto env = parse_envelope(value);
+    ++counters_.events;
+    if (!env) {
+      ++counters_.bad_events;
+      spdlog::warn("{} [{}] offset {}: bad event skipped: {}", config_.topic, m->partition,
+                   m->offset, env.error());
+      continue;
+    }
+    event.env = std::move(*env);
+    event.fields.clear();
+    decoder_->decode(event);
+    for (auto& d : detector_->process(event)) detections.push_back(std::move(d));
+  }
+  if (!detections.empty()) {
+    if (auto st = store_.apply(detections); !st) return Error{"alert store: " + st.error()};
+    counters_.detections += detections.size();
+  }
+  // Durable: now the offsets may move past these events.
+  std::map<int32_t, int64_t> next_offset;  // per partition of our one topic
+  for (const auto& m : batch) {
+    auto& next = next_offset[m->partition];
+    next = std::max(next, m->offset + 1);
+  }
+  KafkaPartitions offsets(rd_kafka_topic_partition_list_new(static_cast<int>(next_offset.size())));
+  for (const auto& [partition, next] : next_offset) {
+    rd_kafka_topic_partition_list_add(offsets.get(), config_.topic.c_str(), partition)->offset =
+        next;
+  }
+  if (const auto e = rd_kafka_commit(consumer_.get(), offsets.get(), 0)) {
+    // Not fatal: the events are replayed after a restart and fold into the same alerts.
+    spdlog::warn("offset commit failed: {}", rd_kafka_err2str(e));
+  }
+  ++counters_.batches;
+  return Ok{};
+}
+
+Status Pipeline::run(const std::atomic<bool>& stop) {
+  auto last_stats = std::chrono::steady_clock::now();
+  while (!stop.load()) {
+    if (auto st = process_batch(stop); !st) return st;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_stats >= std::chrono::seconds(60)) {
+      spdlog::info("counters: events={} bad_events={} detections={} evicted_groups={}",
+                   counters_.events, counters_.bad_events, counters_.detections,
+                   detector_->evicted_groups());
+      last_stats = now;
+    }
+  }
+  spdlog::info("counters: events={} bad_events={} detections={}", counters_.events,
+               counters_.bad_events, counters_.detections);
+  return Ok{};
+}
+
+}  // namespace soc

@@ -1,0 +1,31 @@
+// The event envelope: one JSON object per log line on topic soc.events (see DESIGN.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace soc {
+
+inline constexpr int kEnvelopeVersion = 1;
+
+struct Envelope {
+  std::string agent;  // agent uuid, also the Kafka message key
+  std::string host;
+  std::string org;
+  std::string src;  // e.g. "file:/var/log/auth.log"
+  uint64_t seq = 0;
+  std::string ts;   // RFC 3339 read time with zone
+  std::string msg;  // the raw line, any bytes
+  bool trunc = false;
+};
+
+// Serialises to one JSON line (no trailing newline). Control characters are JSON-escaped;
+// bytes that are not valid UTF-8 become the text \xNN (JSON "\\xNN") so nothing is dropped.
+std::string to_json(const Envelope& e);
+
+// Appends `bytes` to `out` as the body of a JSON string (without quotes), escaping as above.
+// Returns the number of invalid UTF-8 bytes that were escaped.
+size_t append_json_string(std::string& out, std::string_view bytes);
+
+}  // namespace soc

@@ -1,0 +1,56 @@
+// RAII ownership of librdkafka handles and the Kafka settings both daemons read from YAML.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace soc {
+
+struct KafkaDelete {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+  void operator()(rd_kafka_conf_t* c) const { rd_kafka_conf_destroy(c); }
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDelete>;
+using KafkaConf = std::unique_ptr<rd_kafka_conf_t, KafkaDelete>;
+using KafkaMessage = std::unique_ptr<rd_kafka_message_t, KafkaDelete>;
+using KafkaPartitions = std::unique_ptr<rd_kafka_topic_partition_list_t, KafkaDelete>;
+
+inline constexpr const char* kEventsTopic = "soc.events";
+
+// `kafka:` section of a config file.
+struct KafkaSettings {
+  // "embedded" (collector: start the in-process broker), "embedded:FILE" (read the bootstrap
+  // address the collector wrote to FILE), or a comma-separated broker list.
+  std::string brokers;
+  // Passed to librdkafka as they are (security.protocol, ssl.*, sasl.* ...). Values are never
+  // logged because they may hold secrets.
+  std::map<std::string, std::string> properties;
+};
+
+// Reads the `kafka:` mapping. Throws YamlError with the file and line.
+KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& node);
+
+// Resolves "embedded:FILE" into the address written there; other values pass through.
+Result<std::string> resolve_bootstrap(const std::string& brokers);
+
+// A configuration with `props` applied; an error names the offending property (not its value).
+Result<KafkaConf> make_kafka_conf(const std::map<std::string, std::string>& props);
+
+// Routes librdkafka's log lines to spdlog.
+void route_kafka_logs(rd_kafka_conf_t* conf);
+
+}  // namespace soc

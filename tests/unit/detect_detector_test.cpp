@@ -1,0 +1,309 @@
+// The Detector: detections without thresholds, thresholds over event time, grouping,
+// suppression windows, idempotent alert ids and bounded state.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "collector/detect/detector.h"
+
+namespace soc {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+// 2026-11-23T12:00:00Z, on an hour boundary so suppress windows are easy to reason about.
+const SysTime kT0 = SysTime(seconds(1795435200));
+
+std::unique_ptr<Engine> engine_from(const std::string& yaml) {
+  static int n = 0;
+  const fs::path dir =
+      fs::temp_directory_path() / ("soc_detector_test_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / ("d" + std::to_string(n++) + ".yml");
+  std::ofstream(file) << yaml;
+  auto rules = load_rules_file(file.string());
+  EXPECT_TRUE(rules.ok()) << rules.error();
+  if (!rules.ok()) return nullptr;
+  auto engine = Engine::build(std::move(rules).value());
+  EXPECT_TRUE(engine.ok()) << engine.error();
+  return engine.ok() ? std::move(engine).value() : nullptr;
+}
+
+const char* kRules = R"(
+- id: brute
+  title: Brute force
+  title_vi: Dò mật khẩu
+  severity: high
+  mitre: [T1110.001]
+  match:
+    process.name: sshd
+    event.outcome: failure
+  group_by: [source.ip]
+  threshold: {count: 5, within: 60s}
+  suppress: 1h
+  evidence: 3
+- id: root-login
+  title: Root login
+  title_vi: Đăng nhập root
+  severity: critical
+  mitre: [T1078.003, T1021.004]
+  match:
+    process.name: sshd
+    user.name: root
+    event.outcome: success
+  group_by: [source.ip]
+  suppress: 1h
+)";
+
+Event ssh(SysTime t, const std::string& ip, const std::string& outcome = "failure",
+          const std::string& user = "root", const std::string& host = "web01") {
+  static uint64_t seq = 0;
+  Event e;
+  e.env.agent = "agent-1";
+  e.env.host = host;
+  e.env.org = "STTTT";
+  e.env.seq = ++seq;
+  e.env.msg = "sshd line " + std::to_string(seq);
+  e.time = t;
+  e.fields.set("host.name", host);
+  e.fields.set("organization.id", "STTTT");
+  e.fields.set("agent.id", "agent-1");
+  e.fields.set("process.name", "sshd");
+  e.fields.set("event.outcome", outcome);
+  e.fields.set("user.name", user);
+  if (!ip.empty()) e.fields.set("source.ip", ip);
+  return e;
+}
+
+class DetectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine_ = engine_from(kRules);
+    ASSERT_TRUE(engine_);
+  }
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(DetectorTest, WithoutThresholdEveryEventIsADetection) {
+  Detector d(*engine_);
+  const Event e = ssh(kT0 + seconds(125), "203.0.113.7", "success");
+  const auto out = d.process(e);
+  ASSERT_EQ(out.size(), 1u);
+  const Detection& x = out[0];
+  EXPECT_EQ(x.rule_id, "root-login");
+  EXPECT_EQ(x.title, "Root login");
+  EXPECT_EQ(x.title_vi, "Đăng nhập root");
+  EXPECT_EQ(x.severity, Severity::kCritical);
+  EXPECT_EQ(x.mitre, (std::vector<std::string>{"T1078.003", "T1021.004"}));
+  EXPECT_EQ(x.host, "web01");
+  EXPECT_EQ(x.org, "STTTT");
+  EXPECT_EQ(x.agent, "agent-1");
+  using Group = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(x.group, (Group{{"source.ip", "203.0.113.7"}}));
+  EXPECT_EQ(x.window_start, kT0);  // floor to the hour
+  EXPECT_EQ(x.first_seen, e.time);
+  EXPECT_EQ(x.last_seen, e.time);
+  EXPECT_EQ(x.count, 1u);
+  ASSERT_EQ(x.evidence.size(), 1u);
+  EXPECT_EQ(x.evidence[0].msg, e.env.msg);
+  EXPECT_EQ(x.alert_id, make_alert_id("root-login", "web01", x.group, to_unix_seconds(kT0)));
+  EXPECT_EQ(d.group_count(), 0u);  // no threshold, no state
+}
+
+TEST_F(DetectorTest, SuppressionFoldsRepeatsIntoTheSameAlert) {
+  Detector d(*engine_);
+  const auto a = d.process(ssh(kT0 + seconds(10), "203.0.113.7", "success"));
+  const auto b = d.process(ssh(kT0 + seconds(3599), "203.0.113.7", "success"));
+  const auto c = d.process(ssh(kT0 + seconds(3600), "203.0.113.7", "success"));
+  const auto other = d.process(ssh(kT0 + seconds(20), "198.51.100.1", "success"));
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  ASSERT_EQ(c.size(), 1u);
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(a[0].alert_id, b[0].alert_id);
+  EXPECT_NE(a[0].alert_id, c[0].alert_id);  // next window
+  EXPECT_EQ(c[0].window_start, kT0 + seconds(3600));
+  EXPECT_NE(a[0].alert_id, other[0].alert_id);  // another group
+}
+
+TEST_F(DetectorTest, ThresholdFiresAtExactlyNWithinTheWindow) {
+  Detector d(*engine_);
+  // Five failures spanning exactly 60 s: the fifth fires.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(d.process(ssh(kT0 + seconds(100 + 15 * i), "203.0.113.7")).empty()) << i;
+  }
+  const auto out = d.process(ssh(kT0 + seconds(160), "203.0.113.7"));
+  ASSERT_EQ(out.size(), 1u);
+  const Detection& x = out[0];
+  EXPECT_EQ(x.rule_id, "brute");
+  EXPECT_EQ(x.count, 5u);
+  EXPECT_EQ(x.first_seen, kT0 + seconds(100));
+  EXPECT_EQ(x.last_seen, kT0 + seconds(160));
+  EXPECT_EQ(x.window_start, kT0);
+  EXPECT_EQ(x.evidence.size(), 3u);  // evidence: 3 keeps the newest three
+  EXPECT_EQ(x.alert_id, make_alert_id("brute", "web01", x.group, to_unix_seconds(kT0)));
+}
+
+TEST_F(DetectorTest, ThresholdUsesEventTimeNotArrival) {
+  Detector d(*engine_);
+  // Processed back to back, but the events happened 16 s apart: five span 64 s > 60 s.
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_TRUE(d.process(ssh(kT0 + seconds(16 * i), "203.0.113.7")).empty()) << i;
+  }
+}
+
+TEST_F(DetectorTest, LateEventOutsideTheWindowDoesNotCount) {
+  Detector d(*engine_);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_TRUE(d.process(ssh(kT0 + seconds(500 + i), "1.2.3.4")).empty());
+  // A fifth event, delivered now but logged ten minutes earlier.
+  EXPECT_TRUE(d.process(ssh(kT0 + seconds(-100), "1.2.3.4")).empty());
+  // An in-window late one counts.
+  const auto out = d.process(ssh(kT0 + seconds(470), "1.2.3.4"));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].first_seen, kT0 + seconds(470));
+  EXPECT_EQ(out[0].last_seen, kT0 + seconds(503));
+}
+
+TEST_F(DetectorTest, FurtherEventsInTheWindowFoldIntoTheAlert) {
+  Detector d(*engine_);
+  std::vector<Detection> all;
+  for (int i = 0; i < 12; ++i) {
+    for (auto& x : d.process(ssh(kT0 + seconds(i), "203.0.113.7"))) all.push_back(std::move(x));
+  }
+  ASSERT_EQ(all.size(), 8u);  // the 5th raises, 6th..12th follow
+  EXPECT_EQ(all[0].count, 5u);
+  EXPECT_EQ(all[0].evidence.size(), 3u);
+  for (size_t i = 1; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].alert_id, all[0].alert_id);
+    EXPECT_EQ(all[i].count, 1u);
+    EXPECT_TRUE(all[i].evidence.empty()) << i;  // the alert already holds `evidence: 3`
+  }
+  // A new window needs five fresh events.
+  std::vector<Detection> next;
+  for (int i = 0; i < 5; ++i) {
+    for (auto& x : d.process(ssh(kT0 + seconds(3600 + i), "203.0.113.7"))) next.push_back(x);
+  }
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].count, 5u);
+  EXPECT_NE(next[0].alert_id, all[0].alert_id);
+  EXPECT_EQ(next[0].window_start, kT0 + seconds(3600));
+}
+
+TEST_F(DetectorTest, GroupByKeepsAttackersApart) {
+  Detector d(*engine_);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(d.process(ssh(kT0 + seconds(2 * i), "203.0.113.7")).empty());
+    EXPECT_TRUE(d.process(ssh(kT0 + seconds(2 * i + 1), "198.51.100.9")).empty());
+  }
+  EXPECT_TRUE(d.process(ssh(kT0 + seconds(9), "192.0.2.1")).empty());
+  // The same address on another host is another group too.
+  EXPECT_TRUE(d.process(ssh(kT0 + seconds(9), "203.0.113.7", "failure", "root", "db01")).empty());
+  const auto out = d.process(ssh(kT0 + seconds(10), "198.51.100.9"));
+  ASSERT_EQ(out.size(), 1u);
+  using Group = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(out[0].group, (Group{{"source.ip", "198.51.100.9"}}));
+  EXPECT_EQ(out[0].count, 5u);
+  EXPECT_EQ(d.group_count(), 4u);
+}
+
+TEST_F(DetectorTest, MissingGroupFieldIsTheEmptyValue) {
+  Detector d(*engine_);
+  const auto out = d.process(ssh(kT0, "", "success"));
+  ASSERT_EQ(out.size(), 1u);
+  using Group = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(out[0].group, (Group{{"source.ip", ""}}));
+}
+
+TEST_F(DetectorTest, FreshDetectorReplayingTheSameEventsGivesTheSameAlertIds) {
+  std::vector<Event> events;
+  for (int i = 0; i < 30; ++i) {
+    events.push_back(ssh(kT0 + seconds(7 * i), i % 3 ? "203.0.113.7" : "198.51.100.9",
+                         i % 5 ? "failure" : "success"));
+  }
+  const auto run = [&] {
+    Detector d(*engine_);
+    std::vector<std::string> ids;
+    for (const auto& e : events) {
+      for (const auto& x : d.process(e)) ids.push_back(x.alert_id + "/" + std::to_string(x.count));
+    }
+    return ids;
+  };
+  const auto first = run();
+  EXPECT_GE(first.size(), 8u);
+  EXPECT_EQ(first, run());
+}
+
+TEST_F(DetectorTest, GroupCapEvictsOldestAndCounts) {
+  Detector d(*engine_, 2);
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1")).empty());
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.2")).empty());
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1")).empty());  // .1 is now the most recent
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.3")).empty());  // evicts .2
+  EXPECT_EQ(d.group_count(), 2u);
+  EXPECT_EQ(d.evicted_groups(), 1u);
+  // .1 kept its two events: three more fire it.
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1")).empty());
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1")).empty());
+  EXPECT_EQ(d.process(ssh(kT0, "10.0.0.1")).size(), 1u);
+  EXPECT_EQ(d.evicted_groups(), 1u);
+  // .2 starts from scratch: it needs five again.
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.2")).empty());
+  EXPECT_EQ(d.evicted_groups(), 2u);
+  EXPECT_EQ(d.process(ssh(kT0, "10.0.0.2")).size(), 1u);
+}
+
+TEST_F(DetectorTest, IdleGroupsExpireInTheirHostsEventTime) {
+  Detector d(*engine_);
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1")).empty());
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1", "failure", "root", "db01")).empty());
+  EXPECT_EQ(d.group_count(), 2u);
+  // web01's clock moves past max(within, suppress) = 1h; db01's does not.
+  EXPECT_TRUE(d.process(ssh(kT0 + seconds(3500), "10.0.0.9", "success", "alice")).empty());
+  EXPECT_EQ(d.expire_idle(), 0u);
+  d.process(ssh(kT0 + seconds(3601), "10.0.0.9", "success", "alice"));
+  EXPECT_EQ(d.expire_idle(), 1u);
+  EXPECT_EQ(d.group_count(), 1u);
+  EXPECT_EQ(d.evicted_groups(), 0u);  // expiry is not eviction
+}
+
+TEST_F(DetectorTest, EventTimeFallsBackToTheEnvelope) {
+  Detector d(*engine_);
+  Event e = ssh(SysTime{}, "203.0.113.7", "success");
+  e.env.ts = "2026-11-23T19:47:00.123+07:00";  // 12:47 UTC
+  const auto out = d.process(e);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].window_start, kT0);
+  EXPECT_EQ(out[0].first_seen, kT0 + std::chrono::milliseconds(47 * 60 * 1000 + 123));
+}
+
+TEST(DetectorEvidence, ZeroEvidenceKeepsNone) {
+  auto en = engine_from(R"(
+- id: quiet
+  title: Q
+  severity: low
+  match: {process.name: sshd}
+  threshold: {count: 2, within: 10s}
+  evidence: 0
+- id: quiet-single
+  title: Q1
+  severity: low
+  match: {process.name: sshd}
+  evidence: 0
+)");
+  ASSERT_TRUE(en);
+  Detector d(*en);
+  EXPECT_EQ(d.process(ssh(kT0, "1.1.1.1")).size(), 1u);  // quiet-single
+  const auto out = d.process(ssh(kT0, "1.1.1.1"));
+  ASSERT_EQ(out.size(), 2u);
+  for (const auto& x : out) EXPECT_TRUE(x.evidence.empty()) << x.rule_id;
+}
+
+}  // namespace
+}  // namespace soc

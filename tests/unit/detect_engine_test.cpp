@@ -1,0 +1,255 @@
+// The Hyperscan engine: matcher kinds, lists, nocase, `all`, `not`, missing fields.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "collector/detect/engine.h"
+
+namespace soc {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<Engine> engine_from(const std::string& yaml) {
+  static int n = 0;
+  const fs::path dir = fs::temp_directory_path() / ("soc_engine_test_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / ("e" + std::to_string(n++) + ".yml");
+  std::ofstream(file) << yaml;
+  auto rules = load_rules_file(file.string());
+  EXPECT_TRUE(rules.ok()) << rules.error();
+  if (!rules.ok()) return nullptr;
+  auto engine = Engine::build(std::move(rules).value());
+  EXPECT_TRUE(engine.ok()) << engine.error();
+  return engine.ok() ? std::move(engine).value() : nullptr;
+}
+
+// A one-rule engine: `match_yaml` is the body of `match:` (and optionally more keys after it).
+std::unique_ptr<Engine> one_rule(const std::string& match_yaml) {
+  return engine_from("id: r\ntitle: R\nseverity: low\nmatch:\n" + match_yaml);
+}
+
+Event event(std::initializer_list<std::pair<std::string, std::string>> fields) {
+  Event e;
+  e.env.host = "web01";
+  e.env.msg = "raw line";
+  for (const auto& [k, v] : fields) e.fields.set(k, v);
+  return e;
+}
+
+bool fires(const Engine& engine, const Event& e) {
+  return !engine.match(e).empty();
+}
+
+TEST(EngineMatch, EqualsIsExactAndListsMeanAny) {
+  auto en = one_rule("  process.name: [sshd, sshd-session]\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sshd"}})));
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sshd-session"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd2"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "xsshd"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "SSHD"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd\n"}})));  // \z, not $
+}
+
+TEST(EngineMatch, EqualsMapFormAndEmptyValue) {
+  auto en = one_rule("  user.name: {equals: ''}\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"user.name", ""}})));
+  EXPECT_FALSE(fires(*en, event({{"user.name", "x"}})));
+  EXPECT_FALSE(fires(*en, event({})));  // missing is not empty
+}
+
+TEST(EngineMatch, Contains) {
+  auto en = one_rule("  message: {contains: 'Failed password'}\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"message", "Failed password for root"}})));
+  EXPECT_TRUE(fires(*en, event({{"message", "x Failed password"}})));
+  EXPECT_FALSE(fires(*en, event({{"message", "failed password"}})));
+  EXPECT_FALSE(fires(*en, event({{"message", "Failed  password"}})));
+}
+
+TEST(EngineMatch, StartsWithAndEndsWith) {
+  auto starts = one_rule("  message: {startswith: Accepted}\n");
+  auto ends = one_rule("  message: {endswith: ssh2}\n");
+  ASSERT_TRUE(starts && ends);
+  EXPECT_TRUE(fires(*starts, event({{"message", "Accepted password"}})));
+  EXPECT_FALSE(fires(*starts, event({{"message", " Accepted password"}})));
+  EXPECT_TRUE(fires(*ends, event({{"message", "port 22 ssh2"}})));
+  EXPECT_FALSE(fires(*ends, event({{"message", "port 22 ssh2 x"}})));
+  EXPECT_FALSE(fires(*ends, event({{"message", "port 22 ssh2\n"}})));  // exactly at the end
+}
+
+TEST(EngineMatch, RegexUsesHyperscanSyntax) {
+  auto en = one_rule(R"(  process.command_line: {regex: '(^|/)(ba|z|k|c|tc|da)?sh( |$)'}
+)");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"process.command_line", "/bin/bash"}})));
+  EXPECT_TRUE(fires(*en, event({{"process.command_line", "/bin/sh -c id"}})));
+  EXPECT_TRUE(fires(*en, event({{"process.command_line", "zsh"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.command_line", "/usr/bin/ssh host"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.command_line", "/bin/bashful"}})));
+}
+
+TEST(EngineMatch, LiteralsAreEscaped) {
+  auto en = one_rule("  message: {contains: ['a.c', '(x', '\\d', '^$']}\n");
+  ASSERT_TRUE(en);
+  EXPECT_FALSE(fires(*en, event({{"message", "abc"}})));
+  EXPECT_TRUE(fires(*en, event({{"message", "xa.cx"}})));
+  EXPECT_TRUE(fires(*en, event({{"message", "f(x)"}})));
+  EXPECT_TRUE(fires(*en, event({{"message", "a\\d"}})));
+  EXPECT_FALSE(fires(*en, event({{"message", "7"}})));
+  EXPECT_TRUE(fires(*en, event({{"message", "^$"}})));
+}
+
+TEST(EngineMatch, NocaseForLiteralsAndRegexes) {
+  auto lit = one_rule("  message: {contains: 'not in sudoers', nocase: true}\n");
+  auto re = one_rule("  message: {regex: 'root\\s+shell', nocase: true}\n");
+  auto strict = one_rule("  message: {contains: 'not in sudoers'}\n");
+  ASSERT_TRUE(lit && re && strict);
+  EXPECT_TRUE(fires(*lit, event({{"message", "user NOT in sudoers"}})));
+  EXPECT_FALSE(fires(*strict, event({{"message", "user NOT in sudoers"}})));
+  EXPECT_TRUE(fires(*re, event({{"message", "ROOT   Shell"}})));
+}
+
+TEST(EngineMatch, AllRequiresEveryValue) {
+  auto en = one_rule("  message: {contains: [session, opened, root], all: true}\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"message", "session opened for user root"}})));
+  EXPECT_FALSE(fires(*en, event({{"message", "session opened for user alice"}})));
+}
+
+TEST(EngineMatch, TwoFieldsFireOnlyWhenBothHit) {
+  auto en = one_rule("  process.name: sshd\n  event.outcome: failure\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sshd"}, {"event.outcome", "failure"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}, {"event.outcome", "success"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sudo"}, {"event.outcome", "failure"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}})));  // missing field: clause false
+  EXPECT_FALSE(fires(*en, event({{"event.outcome", "failure"}})));
+}
+
+TEST(EngineMatch, NotExcludesAndHoldsOnMissingField) {
+  auto en = one_rule(
+      "  process.name: sshd\nnot:\n  source.ip: {startswith: ['10.', '192.168.']}\n"
+      "  user.name: backup\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sshd"}, {"source.ip", "203.0.113.7"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}, {"source.ip", "10.1.2.3"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}, {"source.ip", "192.168.1.1"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}, {"user.name", "backup"}})));
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sshd"}})));  // no source.ip: `not` holds
+}
+
+TEST(EngineMatch, SameFieldInMatchAndNot) {
+  auto en = one_rule("  message: {startswith: Failed}\nnot:\n  message: {contains: publickey}\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"message", "Failed password for x"}})));
+  EXPECT_FALSE(fires(*en, event({{"message", "Failed publickey for x"}})));
+}
+
+TEST(EngineMatch, ReturnsEveryMatchingRuleInOrder) {
+  auto en = engine_from(R"(
+- id: a
+  title: A
+  severity: low
+  match: {process.name: sshd}
+- id: b
+  title: B
+  severity: low
+  match: {process.name: sudo}
+- id: c
+  title: C
+  severity: low
+  match: {message: {contains: Failed}}
+- id: d
+  title: D
+  severity: low
+  match: {process.name: [sshd, sudo], message: {regex: 'Fail(ed|ure)'}}
+)");
+  ASSERT_TRUE(en);
+  ASSERT_EQ(en->rules().size(), 4u);
+  EXPECT_EQ(en->match(event({{"process.name", "sshd"}, {"message", "Failed"}})),
+            (std::vector<size_t>{0, 2, 3}));
+  EXPECT_EQ(en->match(event({{"process.name", "sudo"}})), (std::vector<size_t>{1}));
+  EXPECT_TRUE(en->match(event({{"process.name", "cron"}})).empty());
+  // Counters reset between events: a partial hit does not leak into the next one.
+  EXPECT_EQ(en->match(event({{"message", "Failure"}})), (std::vector<size_t>{}));
+  EXPECT_EQ(en->match(event({{"process.name", "sudo"}, {"message", "Failure"}})),
+            (std::vector<size_t>{1, 3}));
+}
+
+TEST(EngineMatch, EnvelopeBackedFields) {
+  auto en = one_rule("  event.original: {contains: 'raw'}\n  host.name: web01\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({})));                        // both come from the envelope
+  EXPECT_FALSE(fires(*en, event({{"host.name", "db01"}})));  // a decoded field wins
+}
+
+TEST(EngineMatch, BinaryValues) {
+  auto en = one_rule("  message: {contains: \"a\\0b\"}\n");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"message", std::string("xa\0bx", 5)}})));
+  EXPECT_FALSE(fires(*en, event({{"message", std::string("xa\0cx", 5)}})));
+  EXPECT_FALSE(fires(*en, event({{"message", "\xff\xfe invalid utf-8"}})));
+}
+
+TEST(EngineMatch, ScratchPerThread) {
+  auto en = one_rule("  message: {regex: 'Failed (password|publickey)'}\n");
+  ASSERT_TRUE(en);
+  std::vector<int> hits(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Engine::Scratch scratch = en->make_scratch();
+      for (int i = 0; i < 1000; ++i) {
+        const Event e = event({{"message", i % 2 ? "Failed password" : "Accepted password"}});
+        hits[t] += static_cast<int>(en->match(e, scratch).size());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int h : hits) EXPECT_EQ(h, 500);
+}
+
+TEST(EngineMatch, BuildRefusesRuleWithoutPositiveClause) {
+  Rule r;
+  r.id = "hand-made";
+  r.file = "x.yml";
+  r.line = 3;
+  r.column = 3;
+  auto en = Engine::build({r});
+  ASSERT_FALSE(en.ok());
+  EXPECT_EQ(en.error(), "x.yml:3:3: rule 'hand-made' has no positive match clause");
+}
+
+TEST(EngineMatch, BuildReportsRegexErrorsWithLocation) {
+  Rule r;
+  r.id = "hand-made";
+  FieldMatcher m;
+  m.field = "message";
+  m.kind = MatchKind::kRegex;
+  m.values = {"(?<=x)y"};
+  m.where = "x.yml:9:14";
+  r.match.push_back(m);
+  auto en = Engine::build({r});
+  ASSERT_FALSE(en.ok());
+  EXPECT_EQ(en.error().rfind("x.yml:9:14: rule 'hand-made': pattern '(?<=x)y'", 0), 0u)
+      << en.error();
+}
+
+TEST(EngineMatch, EmptyRuleSet) {
+  auto en = Engine::build({});
+  ASSERT_TRUE(en.ok()) << en.error();
+  EXPECT_TRUE((*en)->match(event({{"message", "x"}})).empty());
+}
+
+}  // namespace
+}  // namespace soc

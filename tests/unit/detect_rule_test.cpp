@@ -1,0 +1,245 @@
+// The rule loader: the YAML rule language and its file:line:column errors.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "collector/detect/rule.h"
+
+namespace soc {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kData = std::string(SOC_SOURCE_DIR) + "/tests/data/rules";
+
+// Writes `text` to a fresh temporary rule file and returns its path.
+std::string write_rules(const std::string& text) {
+  static int n = 0;
+  const fs::path dir = fs::temp_directory_path() / ("soc_rule_test_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / ("r" + std::to_string(n++) + ".yml");
+  std::ofstream(file) << text;
+  return file.string();
+}
+
+std::vector<std::string> lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    const size_t nl = s.find('\n', start);
+    out.push_back(s.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+// The error message of loading one fixture from tests/data/rules/errors.
+std::string error_of(const std::string& name) {
+  auto r = load_rules_file(kData + "/errors/" + name);
+  EXPECT_FALSE(r.ok()) << name << " loaded";
+  return r.ok() ? "" : r.error();
+}
+
+TEST(RuleLoader, ParsesEveryKey) {
+  const std::string file = write_rules(R"(
+- id: full.rule_1
+  title: Full
+  title_vi: Đầy đủ
+  description: every key
+  severity: critical
+  mitre: [T1110, T1110.001]
+  match:
+    process.name: [sshd, sshd-session]
+    event.outcome: failure
+    message: {contains: ["Failed password", "Failed keyboard"], nocase: true}
+    user.name: {regex: '^r[o0]+t$', all: true}
+  not:
+    source.ip: {startswith: ["10.", "192.168."]}
+  group_by: [source.ip, user.name]
+  threshold: {count: 5, within: 2m}
+  suppress: 2h
+  evidence: 3
+)");
+  auto r = load_rules_file(file);
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->size(), 1u);
+  const Rule& rule = r->front();
+  EXPECT_EQ(rule.id, "full.rule_1");
+  EXPECT_EQ(rule.title, "Full");
+  EXPECT_EQ(rule.title_vi, "Đầy đủ");
+  EXPECT_EQ(rule.description, "every key");
+  EXPECT_EQ(rule.severity, Severity::kCritical);
+  EXPECT_EQ(rule.mitre, (std::vector<std::string>{"T1110", "T1110.001"}));
+  EXPECT_EQ(rule.file, file);
+  EXPECT_EQ(rule.line, 2);
+  EXPECT_EQ(rule.column, 3);
+  ASSERT_EQ(rule.match.size(), 4u);
+  EXPECT_EQ(rule.match[0].field, "process.name");
+  EXPECT_EQ(rule.match[0].kind, MatchKind::kEquals);
+  EXPECT_EQ(rule.match[0].values, (std::vector<std::string>{"sshd", "sshd-session"}));
+  EXPECT_EQ(rule.match[1].values, (std::vector<std::string>{"failure"}));
+  EXPECT_EQ(rule.match[2].kind, MatchKind::kContains);
+  EXPECT_TRUE(rule.match[2].nocase);
+  EXPECT_FALSE(rule.match[2].all);
+  EXPECT_EQ(rule.match[3].kind, MatchKind::kRegex);
+  EXPECT_TRUE(rule.match[3].all);
+  ASSERT_EQ(rule.exclude.size(), 1u);
+  EXPECT_EQ(rule.exclude[0].kind, MatchKind::kStartsWith);
+  EXPECT_EQ(rule.group_by, (std::vector<std::string>{"source.ip", "user.name"}));
+  ASSERT_TRUE(rule.threshold.has_value());
+  EXPECT_EQ(rule.threshold->count, 5u);
+  EXPECT_EQ(rule.threshold->within_seconds, 120);
+  EXPECT_EQ(rule.suppress_seconds, 7200);
+  EXPECT_EQ(rule.evidence_max, 3u);
+}
+
+TEST(RuleLoader, AppliesDefaults) {
+  auto r = load_rules_file(write_rules("id: minimal\ntitle: M\nseverity: low\nmatch: {a: b}\n"));
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->size(), 1u);
+  const Rule& rule = r->front();
+  EXPECT_EQ(rule.suppress_seconds, 3600);
+  EXPECT_EQ(rule.evidence_max, 10u);
+  EXPECT_FALSE(rule.threshold.has_value());
+  EXPECT_TRUE(rule.group_by.empty());
+  EXPECT_TRUE(rule.exclude.empty());
+  EXPECT_EQ(rule.line, 1);
+}
+
+TEST(RuleLoader, EmptyFileHasNoRules) {
+  auto r = load_rules_file(write_rules("# nothing here yet\n"));
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(r->empty());
+}
+
+TEST(RuleLoader, SyntaxErrorNamesFileAndLine) {
+  const std::string e = error_of("syntax_error.yml");
+  EXPECT_EQ(e.rfind(kData + "/errors/syntax_error.yml:", 0), 0u) << e;
+  EXPECT_NE(e.find("YAML syntax error"), std::string::npos) << e;
+  // "file:LINE:COL: " with numbers.
+  const std::string rest = e.substr((kData + "/errors/syntax_error.yml:").size());
+  ASSERT_FALSE(rest.empty());
+  EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(rest[0]))) << e;
+}
+
+TEST(RuleLoader, UnknownKeyPointsAtTheKey) {
+  const std::string e = error_of("unknown_key.yml");
+  EXPECT_EQ(e.rfind(kData + "/errors/unknown_key.yml:4:3: unknown key 'serverity'", 0), 0u) << e;
+}
+
+TEST(RuleLoader, BadSeverityPointsAtTheValue) {
+  EXPECT_EQ(error_of("bad_severity.yml"),
+            kData +
+                "/errors/bad_severity.yml:4:13: bad severity 'urgent' (expected low, medium, "
+                "high or critical)");
+}
+
+TEST(RuleLoader, BadRegexCarriesHyperscansReason) {
+  const std::string e = error_of("bad_regex.yml");
+  EXPECT_EQ(lines(e).size(), 1u) << e;  // the good rule in the same file is not an error
+  EXPECT_EQ(e.rfind(kData + "/errors/bad_regex.yml:13:22: regex '(a+)\\1' for field 'message' "
+                            "rejected by Hyperscan: ",
+                    0),
+            0u)
+      << e;
+  EXPECT_NE(e.find("Back-references"), std::string::npos) << e;
+}
+
+TEST(RuleLoader, OtherValidationErrors) {
+  const std::string d = kData + "/errors/";
+  EXPECT_EQ(error_of("bad_mitre.yml"),
+            d + "bad_mitre.yml:5:22: bad MITRE ATT&CK id 'TA0006' (expected T#### or T####.###)");
+  EXPECT_EQ(error_of("empty_match.yml"),
+            d + "empty_match.yml:5:10: match needs at least one field");
+  EXPECT_EQ(error_of("low_threshold.yml")
+                .rfind(d + "low_threshold.yml:7:22: threshold count must be between 2 and", 0),
+            0u);
+  EXPECT_EQ(error_of("missing_title.yml"),
+            d + "missing_title.yml:2:3: missing required key 'title'");
+  EXPECT_EQ(error_of("duplicate_field.yml"),
+            d + "duplicate_field.yml:7:5: field 'process.name' listed twice in match");
+  EXPECT_EQ(error_of("two_kinds.yml")
+                .rfind(d + "two_kinds.yml:6:40: field 'message' has more than one of", 0),
+            0u);
+}
+
+TEST(RuleLoader, MoreValueErrors) {
+  const auto err = [](const std::string& text) {
+    auto r = load_rules_file(write_rules(text));
+    return r.ok() ? std::string("loaded") : r.error();
+  };
+  const std::string head = "id: x\ntitle: X\nseverity: low\n";
+  EXPECT_NE(err("id: Bad_Id\ntitle: X\nseverity: low\nmatch: {a: b}\n").find("must be 1-128"),
+            std::string::npos);
+  EXPECT_NE(err(head + "match: {a: {contains: ''}}\n").find("would match everything"),
+            std::string::npos);
+  EXPECT_NE(err(head + "match: {a: {regex: 'x*'}}\n").find("empty buffer"), std::string::npos);
+  EXPECT_NE(err(head + "match: {a: {equal: x}}\n").find("unknown key 'equal'"), std::string::npos);
+  EXPECT_NE(err(head + "match: {a: []}\n").find("must not be an empty list"), std::string::npos);
+  EXPECT_NE(err(head + "match: {a: }\n").find("needs a value"), std::string::npos);
+  EXPECT_NE(err(head + "match: {a: b}\nthreshold: {count: 5}\n").find("needs 'within'"),
+            std::string::npos);
+  EXPECT_NE(err(head + "match: {a: b}\nsuppress: soon\n").find("must be a duration"),
+            std::string::npos);
+  EXPECT_NE(err(head + "match: {a: b}\nevidence: -1\n").find("evidence must be between"),
+            std::string::npos);
+  EXPECT_NE(err(head + "match: {a: b}\ngroup_by: [a, a]\n").find("listed twice"),
+            std::string::npos);
+  EXPECT_NE(err(head + "match: {a: b}\nseverity: high\n").find("key 'severity' given twice"),
+            std::string::npos);
+  EXPECT_NE(err("- just a string\n").find("a rule must be a mapping"), std::string::npos);
+  EXPECT_NE(err("42\n").find("expected a rule mapping or a list of rules"), std::string::npos);
+}
+
+TEST(RuleLoader, DuplicateIdNamesBothPlaces) {
+  auto r = load_rules(kData + "/duplicate");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), kData +
+                           "/duplicate/b.yml:7:3: duplicate rule id 'same-id' (first defined at " +
+                           kData + "/duplicate/a.yml:1:3)");
+}
+
+TEST(RuleLoader, DirectoryErrorListsEveryBrokenRuleOnePerLine) {
+  auto r = load_rules(kData + "/errors");
+  ASSERT_FALSE(r.ok());
+  const auto msgs = lines(r.error());
+  EXPECT_EQ(msgs.size(), 10u) << r.error();
+  for (const auto& m : msgs) {
+    EXPECT_EQ(m.rfind(kData + "/errors/", 0), 0u) << m;
+    EXPECT_NE(m.find(".yml:"), std::string::npos) << m;
+  }
+}
+
+TEST(RuleLoader, SkipBrokenKeepsGoodRulesAndReportsTheRest) {
+  std::vector<std::string> skipped;
+  auto r = load_rules(kData + "/mixed", true, &skipped);
+  ASSERT_TRUE(r.ok()) << r.error();
+  std::vector<std::string> ids;
+  for (const auto& rule : *r) ids.push_back(rule.id);
+  // Sorted by path: one.yml, sub/three.yml, two.yaml; notes.txt is not a rule file.
+  EXPECT_EQ(ids, (std::vector<std::string>{"mixed-good-one", "mixed-good-two"}));
+  ASSERT_EQ(skipped.size(), 2u);
+  EXPECT_EQ(skipped[0].rfind(kData + "/mixed/one.yml:9:13: bad severity 'extreme'", 0), 0u)
+      << skipped[0];
+  EXPECT_EQ(skipped[1].rfind(kData + "/mixed/sub/three.yml:", 0), 0u) << skipped[1];
+
+  // Without skip_broken the same directory is refused, naming both.
+  auto strict = load_rules(kData + "/mixed");
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(lines(strict.error()).size(), 2u) << strict.error();
+}
+
+TEST(RuleLoader, MissingDirectoryOrFileIsAnError) {
+  EXPECT_FALSE(load_rules(kData + "/no-such-dir").ok());
+  auto r = load_rules_file(kData + "/no-such-file.yml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("cannot open"), std::string::npos) << r.error();
+}
+
+}  // namespace
+}  // namespace soc
