@@ -35,6 +35,7 @@ struct Detection {
   SysTime last_seen{};             // event time of the latest
   uint64_t count = 0;              // events folded into this detection
   std::vector<Envelope> evidence;  // raw events kept as proof (bounded by the rule)
+  uint32_t evidence_max = 10;      // the rule's bound on evidence the alert keeps
 };
 
 // Hex of the first 16 bytes of SHA-256 over the length-prefixed parts.

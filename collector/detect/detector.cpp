@@ -52,6 +52,7 @@ Detection make_detection(const Rule& r, const Event& e, const std::string& host,
   d.title_vi = r.title_vi;
   d.severity = r.severity;
   d.mitre = r.mitre;
+  d.evidence_max = r.evidence_max;
   d.host = host;
   d.org = std::string(event_field(e, "organization.id").value_or(""));
   d.agent = std::string(event_field(e, "agent.id").value_or(""));

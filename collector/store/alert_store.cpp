@@ -113,7 +113,7 @@ bool fold(Alert& a, const Detection& d, size_t evidence_max, SysTime now) {
   a.first_seen = std::min(a.first_seen, to_ms(d.first_seen));
   a.last_seen = std::max(a.last_seen, to_ms(d.last_seen));
   for (auto& e : incoming) {
-    if (a.evidence.size() >= evidence_max) break;
+    if (a.evidence.size() >= std::min<size_t>(evidence_max, d.evidence_max)) break;
     if (!kept(a.evidence, e)) a.evidence.push_back(std::move(e));
   }
   a.updated_at = now;

@@ -39,11 +39,12 @@ class AlertStore {
   // Folds detections into alerts, all in one WriteBatch written with the WAL synced: when this
   // returns Ok the alerts are durable (the collector commits its Kafka offsets only then).
   // A new id creates an alert (status "new"); a known id adds the count, widens first/last seen
-  // and appends evidence up to `evidence_max`, skipping envelopes already kept (same agent, src and
+  // and appends evidence up to the rule's bound (Detection::evidence_max, never more than
+  // `evidence_max`), skipping envelopes already kept (same agent, src and
   // msg). Events that come back in a replay are not counted twice: when a detection's evidence
   // holds all of its events (count 1 with its one line, say), only the envelopes not already kept
   // are counted. Several detections for one id in the same call fold together.
-  Status apply(const std::vector<Detection>& detections, size_t evidence_max = 10);
+  Status apply(const std::vector<Detection>& detections, size_t evidence_max = 1000);
 
   // Up to `limit` alerts, most recent last_seen first.
   Result<std::vector<Alert>> list(size_t limit = 100) const;

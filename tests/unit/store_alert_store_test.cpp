@@ -170,6 +170,18 @@ TEST(StoreApply, CapsEvidenceButKeepsCounting) {
   EXPECT_EQ(a.evidence[3].msg, "l4");
 }
 
+TEST(StoreApply, KeepsNoMoreEvidenceThanTheRuleAsks) {
+  TempDir tmp;
+  auto store = open_store(tmp.store());
+  ASSERT_TRUE(store);
+  Detection d = detection("a1", 1s, {"l1", "l2", "l3"});
+  d.evidence_max = 2;
+  ASSERT_TRUE(store->apply({d}).ok());
+  const Alert a = get_alert(*store, "a1");
+  EXPECT_EQ(a.count, 3u);
+  EXPECT_EQ(a.evidence.size(), 2u);
+}
+
 TEST(StoreApply, DefaultEvidenceCapIsTen) {
   TempDir tmp;
   auto store = open_store(tmp.store());
