@@ -1,5 +1,6 @@
 #include "agent/agent.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include "agent/identity.h"
+#include "agent/inputs/file_tail.h"
 #include "common/atomic_file.h"
 #include "common/clock.h"
 #include "common/envelope.h"
@@ -27,11 +29,11 @@ Result<std::unique_ptr<Agent>> Agent::create(AgentConfig config) {
   a->host_ = a->config_.host.empty() ? local_host_name() : a->config_.host;
 
   for (const auto& f : a->config_.files) {
-    FileTail tail(f, a->config_.max_line_bytes,
-                  std::chrono::milliseconds(a->config_.partial_line_flush_ms));
-    if (auto st = tail.check_readable(); !st) return Error{st.error()};
-    if (auto pos = a->checkpoints_.get(f.path)) tail.restore(*pos);
-    a->tails_.push_back(std::move(tail));
+    a->inputs_.push_back(std::make_unique<FileTail>(
+        f, a->config_.max_line_bytes, std::chrono::milliseconds(a->config_.partial_line_flush_ms)));
+  }
+  for (auto& in : a->inputs_) {
+    if (auto st = in->start(a->checkpoints_); !st) return Error{st.error()};
   }
 
   auto bootstrap = resolve_bootstrap(a->config_.kafka.brokers);
@@ -47,25 +49,25 @@ Result<std::unique_ptr<Agent>> Agent::create(AgentConfig config) {
   return a;
 }
 
-bool Agent::ship(size_t input, const FileTail::Line& line) {
+void Agent::ship(size_t input, const InputLine& line) {
   auto seq = checkpoints_.next_seq();
   if (!seq) {
+    // Cannot number the line durably: stop before shipping anything that could be renumbered.
     fatal_ = seq.error();
-    return false;
+    return;
   }
   Envelope e;
   e.agent = agent_id_;
   e.host = host_;
   e.org = config_.org;
-  e.src = "file:" + tails_[input].path();
+  e.src = std::string(line.src);
   e.seq = *seq;
   e.ts = format_rfc3339_local(std::chrono::system_clock::now());
   e.msg = std::string(line.text);
   e.trunc = line.truncated;
-  in_flight_.push_back(InFlight{*seq, input, line.end, false});
+  in_flight_.push_back(InFlight{*seq, input, false});
   const std::string payload = to_json(e);
   while (!shipper_->send(agent_id_, payload, *seq)) shipper_->poll(50);  // queue full: wait
-  return true;
 }
 
 void Agent::on_delivery(uint64_t seq, bool ok, std::string_view error) {
@@ -79,24 +81,26 @@ void Agent::on_delivery(uint64_t seq, bool ok, std::string_view error) {
   if (it != in_flight_.end() && it->seq == seq) it->done = true;
   // The checkpoint advances only over a prefix that is entirely acknowledged.
   while (!in_flight_.empty() && in_flight_.front().done) {
-    const InFlight& f = in_flight_.front();
-    checkpoints_.set(tails_[f.input].path(), f.end);
+    inputs_[in_flight_.front().input]->acknowledge_oldest();
     in_flight_.pop_front();
   }
 }
 
+void Agent::save_checkpoint() {
+  for (const auto& in : inputs_) in->save(checkpoints_);
+  if (auto st = checkpoints_.save(); !st) spdlog::error("checkpoint: {}", st.error());
+}
+
 void Agent::log_counters() const {
-  uint64_t lines = 0, truncated = 0, rotations = 0;
-  for (const auto& t : tails_) {
-    lines += t.counters().lines;
-    truncated += t.counters().truncated_lines;
-    rotations += t.counters().rotations;
+  std::map<std::string, uint64_t> totals;
+  for (const auto& in : inputs_) {
+    for (const auto& [name, value] : in->stats().counters) totals[name] += value;
   }
+  std::string inputs;
+  for (const auto& [name, value] : totals) inputs += fmt::format(" {}={}", name, value);
   const auto& s = shipper_->counters();
-  spdlog::info(
-      "counters: lines_read={} sent={} acked={} in_flight={} truncated={} rotations={} "
-      "dropped_delivery={}",
-      lines, s.sent, s.acked, shipper_->in_flight(), truncated, rotations, dropped_delivery_);
+  spdlog::info("counters:{} sent={} acked={} in_flight={} dropped_delivery={}", inputs, s.sent,
+               s.acked, shipper_->in_flight(), dropped_delivery_);
 }
 
 Status Agent::run(const std::atomic<bool>& stop) {
@@ -106,19 +110,19 @@ Status Agent::run(const std::atomic<bool>& stop) {
   const auto save_every = std::chrono::milliseconds(config_.checkpoint_interval_ms);
   while (!stop.load() && fatal_.empty()) {
     size_t read = 0;
-    for (size_t i = 0; i < tails_.size(); ++i) {
+    for (size_t i = 0; i < inputs_.size(); ++i) {
       // Backpressure: stop reading while too much is unacknowledged; memory stays bounded.
       const size_t room =
           config_.max_in_flight - std::min(config_.max_in_flight, in_flight_.size());
       if (room == 0) break;
-      read += tails_[i].poll(std::min<size_t>(room, 2048),
-                             [&](const FileTail::Line& line) { ship(i, line); });
+      read += inputs_[i]->poll(std::min<size_t>(room, 2048),
+                               [&](const InputLine& line) { ship(i, line); });
     }
     shipper_->poll(read > 0 ? 0 : static_cast<int>(config_.poll_interval_ms));
     if (const std::string fatal = shipper_->fatal_error(); !fatal.empty()) fatal_ = fatal;
     const auto now = Clock::now();
     if (now - last_save >= save_every) {
-      if (auto st = checkpoints_.save(); !st) spdlog::error("checkpoint: {}", st.error());
+      save_checkpoint();
       last_save = now;
     }
     if (now - last_stats >= std::chrono::seconds(60)) {
@@ -129,7 +133,7 @@ Status Agent::run(const std::atomic<bool>& stop) {
   spdlog::info("stopping: waiting for {} lines in flight", shipper_->in_flight());
   shipper_->flush(10000);
   shipper_->poll(0);
-  if (auto st = checkpoints_.save(); !st) spdlog::error("checkpoint: {}", st.error());
+  save_checkpoint();
   log_counters();
   if (!fatal_.empty()) return Error{"Kafka: " + fatal_};
   return Ok{};

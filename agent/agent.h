@@ -9,7 +9,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/checkpoint.h"
-#include "agent/inputs/file_tail.h"
+#include "agent/inputs/input.h"
 #include "agent/shipper.h"
 #include "common/result.h"
 
@@ -32,19 +32,19 @@ class Agent {
   struct InFlight {
     uint64_t seq;
     size_t input;
-    FilePosition end;
     bool done;
   };
 
-  bool ship(size_t input, const FileTail::Line& line);
+  void ship(size_t input, const InputLine& line);
   void on_delivery(uint64_t seq, bool ok, std::string_view error);
+  void save_checkpoint();
   void log_counters() const;
 
   AgentConfig config_;
   CheckpointStore checkpoints_;
   std::string agent_id_;
   std::string host_;
-  std::vector<FileTail> tails_;
+  std::vector<std::unique_ptr<Input>> inputs_;
   std::unique_ptr<Shipper> shipper_;
   std::deque<InFlight> in_flight_;
   uint64_t dropped_delivery_ = 0;  // lines Kafka refused for good (logged with the reason)

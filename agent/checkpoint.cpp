@@ -10,8 +10,39 @@
 namespace soc {
 namespace {
 
-constexpr std::string_view kHeader = "soc-agent checkpoint v1";
+constexpr std::string_view kHeader = "soc-agent checkpoint v2";
 constexpr uint64_t kSeqBlock = 100000;
+
+// Keys are file paths and may hold tabs, newlines or '%': percent-escape those three.
+std::string escape_key(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '%' || c == '\t' || c == '\n') {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> unescape_key(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    const std::string hex(s.substr(i + 1, 2));
+    char* end = nullptr;
+    const long v = std::strtol(hex.c_str(), &end, 16);
+    if (end != hex.c_str() + 2) return std::nullopt;
+    out += static_cast<char>(v);
+    i += 2;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -29,22 +60,18 @@ Result<CheckpointStore> CheckpointStore::open(const std::string& state_dir) {
       ++n;
       if (n == 1) {
         if (line != kHeader) {
-          return Error{fmt::format("{}:1: not a soc-agent checkpoint file", cs.checkpoint_path_)};
+          return Error{fmt::format("{}:1: not a soc-agent checkpoint file (expected '{}')",
+                                   cs.checkpoint_path_, kHeader)};
         }
         continue;
       }
       if (line.empty()) continue;
-      // file <dev> <ino> <offset> <path to end of line>
-      std::istringstream fields(line);
-      std::string kind;
-      FilePosition pos;
-      fields >> kind >> pos.dev >> pos.ino >> pos.offset;
-      std::string path;
-      std::getline(fields >> std::ws, path);
-      if (kind != "file" || fields.bad() || path.empty()) {
+      const size_t tab = line.find('\t');
+      auto key = tab == std::string::npos ? std::nullopt : unescape_key(line.substr(0, tab));
+      if (!key || key->empty()) {
         return Error{fmt::format("{}:{}: malformed checkpoint line", cs.checkpoint_path_, n)};
       }
-      cs.files_[path] = pos;
+      cs.positions_[*key] = line.substr(tab + 1);
     }
   }
   if (std::filesystem::exists(cs.seq_path_)) {
@@ -59,16 +86,16 @@ Result<CheckpointStore> CheckpointStore::open(const std::string& state_dir) {
   return cs;
 }
 
-std::optional<FilePosition> CheckpointStore::get(const std::string& path) const {
-  const auto it = files_.find(path);
-  if (it == files_.end()) return std::nullopt;
+std::optional<std::string> CheckpointStore::get(const std::string& key) const {
+  const auto it = positions_.find(key);
+  if (it == positions_.end()) return std::nullopt;
   return it->second;
 }
 
-void CheckpointStore::set(const std::string& path, const FilePosition& pos) {
-  auto& cur = files_[path];
-  if (cur.dev != pos.dev || cur.ino != pos.ino || cur.offset != pos.offset) {
-    cur = pos;
+void CheckpointStore::set(const std::string& key, std::string value) {
+  auto& cur = positions_[key];
+  if (cur != value) {
+    cur = std::move(value);
     dirty_ = true;
   }
 }
@@ -77,8 +104,11 @@ Status CheckpointStore::save() {
   if (!dirty_) return Ok{};
   std::string out(kHeader);
   out += '\n';
-  for (const auto& [path, pos] : files_) {
-    out += fmt::format("file {} {} {} {}\n", pos.dev, pos.ino, pos.offset, path);
+  for (const auto& [key, value] : positions_) {
+    out += escape_key(key);
+    out += '\t';
+    out += value;
+    out += '\n';
   }
   if (auto st = write_file_atomic(checkpoint_path_, out); !st) return st;
   dirty_ = false;

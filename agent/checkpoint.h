@@ -1,4 +1,4 @@
-// Durable agent state: per-file positions acknowledged by Kafka, and the event sequence counter.
+// Durable agent state: each input's acknowledged position, and the event sequence counter.
 #pragma once
 
 #include <cstdint>
@@ -10,22 +10,17 @@
 
 namespace soc {
 
-// A position in one file, identified by device and inode so that a new file under the same
-// path (rotation) is not mistaken for the old one.
-struct FilePosition {
-  uint64_t dev = 0;
-  uint64_t ino = 0;
-  uint64_t offset = 0;  // every byte before this was acknowledged by Kafka
-};
-
+// Positions are opaque strings owned by the inputs ("dev ino offset" for a file, a cursor for
+// the journal), keyed by what they belong to ("file:/var/log/auth.log").
 class CheckpointStore {
  public:
   // Loads STATE_DIR/checkpoint and STATE_DIR/seq when present. A corrupt file is an error naming
   // it, not a silent restart from zero.
   static Result<CheckpointStore> open(const std::string& state_dir);
 
-  std::optional<FilePosition> get(const std::string& path) const;
-  void set(const std::string& path, const FilePosition& pos);
+  std::optional<std::string> get(const std::string& key) const;
+  // Keys and values may hold any bytes but newline and tab in values.
+  void set(const std::string& key, std::string value);
 
   // Writes the checkpoint file atomically when something changed since the last save.
   Status save();
@@ -37,7 +32,7 @@ class CheckpointStore {
  private:
   std::string checkpoint_path_;
   std::string seq_path_;
-  std::map<std::string, FilePosition> files_;
+  std::map<std::string, std::string> positions_;
   bool dirty_ = false;
   uint64_t next_seq_ = 1;
   uint64_t reserved_until_ = 1;  // next_seq_ may grow up to here without another disk write

@@ -5,15 +5,73 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
 namespace soc {
 
 FileTail::FileTail(FileInputConfig config, size_t max_line_bytes,
                    std::chrono::milliseconds partial_flush)
-    : config_(std::move(config)), max_line_bytes_(max_line_bytes), partial_flush_(partial_flush) {}
+    : config_(std::move(config)),
+      key_("file:" + config_.path),
+      max_line_bytes_(max_line_bytes),
+      partial_flush_(partial_flush) {}
+
+std::string FileTail::encode(const FilePosition& pos) {
+  return fmt::format("{} {} {}", pos.dev, pos.ino, pos.offset);
+}
+
+std::optional<FilePosition> FileTail::decode(const std::string& text) {
+  std::istringstream in(text);
+  FilePosition pos;
+  if (!(in >> pos.dev >> pos.ino >> pos.offset)) return std::nullopt;
+  return pos;
+}
+
+Status FileTail::start(const CheckpointStore& checkpoints) {
+  if (auto st = check_readable(); !st) return st;
+  if (const auto text = checkpoints.get(key_)) {
+    const auto pos = decode(*text);
+    if (!pos) return Error{fmt::format("checkpoint of {}: malformed position '{}'", key_, *text)};
+    restore(*pos);
+  }
+  return Ok{};
+}
+
+size_t FileTail::poll(size_t max_lines, const LineSink& emit) {
+  return read(max_lines, [&](const Line& line) {
+    unacknowledged_.push_back(line.end);
+    emit(InputLine{line.text, line.truncated, key_, {}, nullptr});
+  });
+}
+
+void FileTail::acknowledge_oldest() {
+  if (unacknowledged_.empty()) return;
+  acknowledged_ = unacknowledged_.front();
+  unacknowledged_.pop_front();
+}
+
+void FileTail::save(CheckpointStore& checkpoints) const {
+  if (acknowledged_) checkpoints.set(key_, encode(*acknowledged_));
+}
+
+InputStats FileTail::stats() const {
+  InputStats s;
+  s.name = key_;
+  s.counters = {{"lines", counters_.lines},
+                {"bytes", counters_.bytes},
+                {"truncated_lines", counters_.truncated_lines},
+                {"partial_flushes", counters_.partial_flushes},
+                {"rotations", counters_.rotations},
+                {"truncations", counters_.truncations},
+                {"open_errors", counters_.open_errors}};
+  s.lag_bytes = lag_bytes();
+  return s;
+}
 
 Status FileTail::check_readable() const {
   struct stat st {};
@@ -121,7 +179,7 @@ size_t FileTail::read_lines(size_t max_lines, const Emit& emit) {
   return lines;
 }
 
-size_t FileTail::poll(size_t max_lines, const Emit& emit) {
+size_t FileTail::read(size_t max_lines, const Emit& emit) {
   if (fd_ < 0 && !open_current()) return 0;
 
   // Has the path been rotated away (renamed or deleted, maybe replaced by a new file)?

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "agent/agent_config.h"
 #include "agent/checkpoint.h"
+#include "agent/inputs/input.h"
 #include "common/result.h"
 
 namespace soc {
@@ -24,7 +26,15 @@ struct TailCounters {
   uint64_t open_errors = 0;
 };
 
-class FileTail {
+// A position in one file, identified by device and inode so that a new file under the same
+// path (rotation) is not mistaken for the old one.
+struct FilePosition {
+  uint64_t dev = 0;
+  uint64_t ino = 0;
+  uint64_t offset = 0;  // every byte before this has been shipped
+};
+
+class FileTail : public Input {
  public:
   // One complete line. `end` is the position just after it: once Kafka acknowledged this line and
   // every earlier one, `end` is where a restarted agent resumes.
@@ -37,20 +47,30 @@ class FileTail {
 
   FileTail(FileInputConfig config, size_t max_line_bytes, std::chrono::milliseconds partial_flush);
 
+  // Input: restores the acknowledged position, and fails for a file that exists but cannot be
+  // read (a configuration error the sysadmin must see at once). A missing file is fine: it is
+  // followed as soon as it appears.
+  Status start(const CheckpointStore& checkpoints) override;
+  size_t poll(size_t max_lines, const LineSink& emit) override;
+  void acknowledge_oldest() override;
+  void save(CheckpointStore& checkpoints) const override;
+  InputStats stats() const override;
+
   // The position a previous run acknowledged; used when the file's identity still matches.
   void restore(const FilePosition& pos) { restored_ = pos; }
-
-  // Start-up check: a file that exists but cannot be read is a configuration error the sysadmin
-  // must see at once. A missing file is fine: it is followed as soon as it appears.
   Status check_readable() const;
-
-  // Reads at most `max_lines` complete lines and hands each to `emit`. Returns how many.
-  size_t poll(size_t max_lines, const Emit& emit);
+  // Reads at most `max_lines` complete lines and hands each to `emit`, without tracking
+  // acknowledgements (poll() does). Returns how many.
+  size_t read(size_t max_lines, const Emit& emit);
 
   const std::string& path() const { return config_.path; }
   const TailCounters& counters() const { return counters_; }
   // Bytes in the file not yet read (for lag reporting).
   uint64_t lag_bytes() const;
+
+  // Checkpoint encoding of a position, "dev ino offset".
+  static std::string encode(const FilePosition& pos);
+  static std::optional<FilePosition> decode(const std::string& text);
 
  private:
   bool open_current();
@@ -59,6 +79,9 @@ class FileTail {
   void emit_pending(const Emit& emit, uint64_t end_offset);
 
   FileInputConfig config_;
+  std::string key_;                          // checkpoint key and envelope src: "file:" + path
+  std::deque<FilePosition> unacknowledged_;  // end of each emitted line, oldest first
+  std::optional<FilePosition> acknowledged_;
   size_t max_line_bytes_;
   std::chrono::milliseconds partial_flush_;
   std::optional<FilePosition> restored_;

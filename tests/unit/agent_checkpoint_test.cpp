@@ -30,20 +30,17 @@ TEST_F(CheckpointTest, SavedPositionsSurviveReopenIncludingPathsWithSpaces) {
   {
     auto cs = CheckpointStore::open(dir_);
     ASSERT_TRUE(cs) << cs.error();
-    cs->set("/var/log/auth.log", {2049, 131, 4096});
-    cs->set("/var/log/my app/x.log", {2049, 132, 10});
+    cs->set("file:/var/log/auth.log", "2049 131 4096");
+    cs->set("file:/var/log/my app/100%\tx\n.log", "2049 132 10");
+    cs->set("journald", "s=739ad463348b4ceca5a9e69c95a3c93f;i=4ece7;b=6c7c6013a8");
     ASSERT_TRUE(cs->save());
   }
   auto cs = CheckpointStore::open(dir_);
   ASSERT_TRUE(cs) << cs.error();
-  auto a = cs->get("/var/log/auth.log");
-  ASSERT_TRUE(a);
-  EXPECT_EQ(a->ino, 131u);
-  EXPECT_EQ(a->offset, 4096u);
-  auto b = cs->get("/var/log/my app/x.log");
-  ASSERT_TRUE(b);
-  EXPECT_EQ(b->offset, 10u);
-  EXPECT_FALSE(cs->get("/nope"));
+  EXPECT_EQ(cs->get("file:/var/log/auth.log"), "2049 131 4096");
+  EXPECT_EQ(cs->get("file:/var/log/my app/100%\tx\n.log"), "2049 132 10");
+  EXPECT_EQ(cs->get("journald"), "s=739ad463348b4ceca5a9e69c95a3c93f;i=4ece7;b=6c7c6013a8");
+  EXPECT_FALSE(cs->get("file:/nope"));
 }
 
 TEST_F(CheckpointTest, SequenceNumbersAreNeverReusedAfterACrash) {
@@ -60,7 +57,7 @@ TEST_F(CheckpointTest, SequenceNumbersAreNeverReusedAfterACrash) {
 }
 
 TEST_F(CheckpointTest, ACorruptCheckpointIsAnErrorNamingTheFile) {
-  std::ofstream(dir_ + "/checkpoint") << "soc-agent checkpoint v1\nfile x y z\n";
+  std::ofstream(dir_ + "/checkpoint") << "soc-agent checkpoint v2\nno tab here\n";
   auto cs = CheckpointStore::open(dir_);
   ASSERT_FALSE(cs);
   EXPECT_NE(cs.error().find(dir_ + "/checkpoint:2"), std::string::npos) << cs.error();

@@ -38,7 +38,7 @@ class FileTailTest : public ::testing::Test {
   std::vector<std::string> drain(FileTail& tail) {
     std::vector<std::string> out;
     for (int i = 0; i < 5; ++i) {
-      tail.poll(100000, [&](const FileTail::Line& l) {
+      tail.read(100000, [&](const FileTail::Line& l) {
         out.emplace_back(l.text);
         last_ = l;
       });
@@ -118,7 +118,7 @@ TEST_F(FileTailTest, CutsOverlongLinesAndFlagsThem) {
   auto tail = make(StartAt::kBeginning, 256);
   std::vector<std::pair<std::string, bool>> got;
   for (int i = 0; i < 3; ++i) {
-    tail.poll(100, [&](const FileTail::Line& l) { got.emplace_back(l.text, l.truncated); });
+    tail.read(100, [&](const FileTail::Line& l) { got.emplace_back(l.text, l.truncated); });
   }
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].first, std::string(256, 'x'));
@@ -140,6 +140,31 @@ TEST_F(FileTailTest, KeepsBinaryBytesAndNulsInsideLines) {
   append(std::string("a\0b\xff\n", 5));
   auto tail = make();
   EXPECT_EQ(drain(tail), (std::vector<std::string>{std::string("a\0b\xff", 4)}));
+}
+
+TEST_F(FileTailTest, CheckpointsOnlyAcknowledgedLinesAndResumesThere) {
+  append("a\nb\nc\n");
+  auto dir = dir_.string() + "/state";
+  fs::create_directories(dir);
+  auto cps = CheckpointStore::open(dir);
+  ASSERT_TRUE(cps) << cps.error();
+  {
+    auto tail = make();
+    ASSERT_TRUE(tail.start(*cps));
+    std::vector<std::string> got;
+    tail.poll(10, [&](const InputLine& l) {
+      got.emplace_back(l.text);
+      EXPECT_EQ(l.src, "file:" + path_);
+    });
+    EXPECT_EQ(got.size(), 3u);
+    tail.save(*cps);
+    EXPECT_FALSE(cps->get("file:" + path_));  // nothing acknowledged yet
+    tail.acknowledge_oldest();                // "a" is safe in Kafka
+    tail.save(*cps);
+  }
+  auto tail = make(StartAt::kEnd);
+  ASSERT_TRUE(tail.start(*cps));
+  EXPECT_EQ(drain(tail), (std::vector<std::string>{"b", "c"}));
 }
 
 TEST_F(FileTailTest, ReportsAnUnreadableFileAtStartUp) {
