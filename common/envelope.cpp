@@ -103,6 +103,19 @@ std::string to_json(const Envelope& e) {
   field("ts", e.ts);
   field("msg", e.msg);
   if (e.trunc) out += ",\"trunc\":true";
+  if (!e.peer.empty()) field("peer", e.peer);
+  if (!e.fields.empty()) {
+    out += ",\"fields\":{";
+    for (size_t i = 0; i < e.fields.size(); ++i) {
+      if (i > 0) out += ',';
+      out += '"';
+      append_json_string(out, e.fields[i].first);
+      out += "\":\"";
+      append_json_string(out, e.fields[i].second);
+      out += '"';
+    }
+    out += '}';
+  }
   out += '}';
   return out;
 }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace soc {
 
@@ -18,6 +20,11 @@ struct Envelope {
   std::string ts;   // RFC 3339 read time with zone
   std::string msg;  // the raw line, any bytes
   bool trunc = false;
+  // Network inputs: who sent the line, e.g. "udp:10.0.0.5:514". Omitted when empty.
+  std::string peer;
+  // Structured fields the source already knew (journald's _SYSTEMD_UNIT, _PID ...), serialised
+  // as a JSON object of strings. Omitted when empty.
+  std::vector<std::pair<std::string, std::string>> fields;
 };
 
 // Serialises to one JSON line (no trailing newline). Control characters are JSON-escaped;

@@ -21,6 +21,8 @@ enum : uint32_t {
   kTs = 1u << 6,
   kMsg = 1u << 7,
   kTrunc = 1u << 8,
+  kPeer = 1u << 9,
+  kFields = 1u << 10,
 };
 
 struct Known {
@@ -30,15 +32,17 @@ struct Known {
 };
 // Required ones first, in the order to_json() writes them, so the first one reported missing is
 // the first one absent.
-constexpr std::array<Known, 9> kKnown = {{{"v", kV, nullptr},
-                                          {"agent", kAgent, &Envelope::agent},
-                                          {"host", kHost, &Envelope::host},
-                                          {"src", kSrc, &Envelope::src},
-                                          {"seq", kSeq, nullptr},
-                                          {"ts", kTs, &Envelope::ts},
-                                          {"msg", kMsg, &Envelope::msg},
-                                          {"org", kOrg, &Envelope::org},
-                                          {"trunc", kTrunc, nullptr}}};
+constexpr std::array<Known, 11> kKnown = {{{"v", kV, nullptr},
+                                           {"agent", kAgent, &Envelope::agent},
+                                           {"host", kHost, &Envelope::host},
+                                           {"src", kSrc, &Envelope::src},
+                                           {"seq", kSeq, nullptr},
+                                           {"ts", kTs, &Envelope::ts},
+                                           {"msg", kMsg, &Envelope::msg},
+                                           {"org", kOrg, &Envelope::org},
+                                           {"trunc", kTrunc, nullptr},
+                                           {"peer", kPeer, &Envelope::peer},
+                                           {"fields", kFields, nullptr}}};
 constexpr uint32_t kRequired = kV | kAgent | kHost | kSrc | kSeq | kTs | kMsg;
 
 const Known* find_known(std::string_view key) {
@@ -99,6 +103,16 @@ Result<Envelope> parse_envelope(std::string_view json) {
       }
     } else if (bit == kTrunc) {
       if (value.get_bool().get(env.trunc) != simdjson::SUCCESS) return wrong_type(key, "a boolean");
+    } else if (bit == kFields) {
+      simdjson::dom::object fields;
+      if (value.get_object().get(fields) != simdjson::SUCCESS) return wrong_type(key, "an object");
+      for (const auto f : fields) {
+        std::string_view s;
+        if (f.value.get_string().get(s) != simdjson::SUCCESS) {
+          return Error{fmt::format("field 'fields.{}' must be a string", f.key)};
+        }
+        env.fields.emplace_back(std::string(f.key), std::string(s));
+      }
     }
   }
   for (const auto& k : kKnown) {

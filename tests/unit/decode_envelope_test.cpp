@@ -33,6 +33,8 @@ void expect_same(const Envelope& a, const Envelope& b) {
   EXPECT_EQ(a.ts, b.ts);
   EXPECT_EQ(a.msg, b.msg);
   EXPECT_EQ(a.trunc, b.trunc);
+  EXPECT_EQ(a.peer, b.peer);
+  EXPECT_EQ(a.fields, b.fields);
 }
 
 std::string error_of(std::string_view json) {
@@ -47,6 +49,28 @@ TEST(DecodeEnvelope, RoundTripsAPlainLine) {
   auto r = parse_envelope(to_json(e));
   ASSERT_TRUE(r.ok()) << r.error();
   expect_same(*r, e);
+}
+
+TEST(DecodeEnvelope, RoundTripsPeerAndStructuredFields) {
+  auto e = sample("Accepted password for an from 10.0.0.7 port 2222 ssh2");
+  e.peer = "tcp:[2001:db8::7]:51514";
+  e.fields = {{"_SYSTEMD_UNIT", "ssh.service"}, {"_PID", "811"}, {"MESSAGE_ID", "a\"b"}};
+  auto r = parse_envelope(to_json(e));
+  ASSERT_TRUE(r.ok()) << r.error();
+  expect_same(*r, e);
+}
+
+TEST(DecodeEnvelope, RejectsNonStringStructuredFields) {
+  EXPECT_NE(
+      error_of(
+          R"({"v":1,"agent":"a","host":"h","src":"s","seq":1,"ts":"t","msg":"m","fields":{"_PID":811}})")
+          .find("fields._PID"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"v":1,"agent":"a","host":"h","src":"s","seq":1,"ts":"t","msg":"m","fields":[1]})")
+          .find("'fields'"),
+      std::string::npos);
 }
 
 TEST(DecodeEnvelope, RoundTripsQuotesBackslashesAndControlCharacters) {

@@ -31,6 +31,20 @@ TEST(Envelope, FlagsTruncatedLines) {
   EXPECT_NE(json.find(R"("msg":"x","trunc":true})"), std::string::npos) << json;
 }
 
+TEST(Envelope, AddsPeerAndStructuredFieldsOnlyWhenPresent) {
+  auto e = sample("x");
+  EXPECT_EQ(to_json(e).find("peer"), std::string::npos);
+  EXPECT_EQ(to_json(e).find("fields"), std::string::npos);
+  e.peer = "udp:10.0.0.5:514";
+  e.fields = {{"_SYSTEMD_UNIT", "ssh.service"}, {"_PID", "4242"}, {"Q\"", "a\nb"}};
+  const std::string json = to_json(e);
+  EXPECT_NE(
+      json.find(
+          R"("msg":"x","peer":"udp:10.0.0.5:514","fields":{"_SYSTEMD_UNIT":"ssh.service","_PID":"4242","Q\"":"a\nb"}})"),
+      std::string::npos)
+      << json;
+}
+
 TEST(Envelope, EscapesQuotesBackslashesAndControlCharacters) {
   std::string out;
   append_json_string(out, std::string("a\"b\\c\n\r\t\x01\x1f\x7f", 11));
