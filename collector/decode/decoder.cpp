@@ -1,10 +1,24 @@
 #include "collector/decode/decoder.h"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "collector/decode/access_log.h"
+#include "collector/decode/account.h"
+#include "collector/decode/apache_error.h"
+#include "collector/decode/auditd.h"
+#include "collector/decode/firewall.h"
+#include "collector/decode/journald_fields.h"
+#include "collector/decode/json.h"
+#include "collector/decode/nginx_error.h"
+#include "collector/decode/pam.h"
 #include "collector/decode/sshd.h"
+#include "collector/decode/su.h"
 #include "collector/decode/sudo.h"
 #include "collector/decode/syslog.h"
 #include "common/clock.h"
@@ -42,14 +56,105 @@ std::string_view unwrap_repeated(std::string_view msg, Fields& f) {
   for (char c : count) {
     if (c < '0' || c > '9') return msg;
   }
-  f.set("event.repeat_count", std::string(count));
+  f.set("event.repeat_count", count);
   const std::string_view inner = rest.substr(middle + kMiddle.size());
   return inner.substr(0, inner.size() - 1);
+}
+
+enum class Kind : uint8_t { kSshd, kSudo, kSu, kAccount, kAuditd, kKernel, kWeb };
+
+struct ProgramKind {
+  std::string_view program;
+  Kind kind;
+};
+
+// Sorted by name for a binary search: dispatch costs a few comparisons, not a try of every decoder.
+constexpr std::array<ProgramKind, 28> kPrograms = {{
+    {"apache", Kind::kWeb},       {"apache-access", Kind::kWeb},    {"apache-error", Kind::kWeb},
+    {"apache2", Kind::kWeb},      {"audisp-syslog", Kind::kAuditd}, {"audispd", Kind::kAuditd},
+    {"audit", Kind::kAuditd},     {"auditd", Kind::kAuditd},        {"chage", Kind::kAccount},
+    {"chpasswd", Kind::kAccount}, {"chsh", Kind::kAccount},         {"gpasswd", Kind::kAccount},
+    {"groupadd", Kind::kAccount}, {"groupdel", Kind::kAccount},     {"groupmod", Kind::kAccount},
+    {"httpd", Kind::kWeb},        {"kernel", Kind::kKernel},        {"newusers", Kind::kAccount},
+    {"nginx", Kind::kWeb},        {"passwd", Kind::kAccount},       {"sshd", Kind::kSshd},
+    {"sshd-auth", Kind::kSshd},   {"sshd-session", Kind::kSshd},    {"su", Kind::kSu},
+    {"sudo", Kind::kSudo},        {"useradd", Kind::kAccount},      {"userdel", Kind::kAccount},
+    {"usermod", Kind::kAccount},
+}};
+static_assert(std::is_sorted(kPrograms.begin(), kPrograms.end(),
+                             [](const ProgramKind& a, const ProgramKind& b) {
+                               return a.program < b.program;
+                             }));
+
+std::optional<Kind> program_kind(std::string_view program) {
+  const auto it = std::lower_bound(
+      kPrograms.begin(), kPrograms.end(), program,
+      [](const ProgramKind& p, std::string_view name) { return p.program < name; });
+  if (it == kPrograms.end() || it->program != program) return std::nullopt;
+  return it->kind;
+}
+
+bool is_hex_letter(char c) {
+  return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// A web server's line: access log, Apache error log or nginx error log.
+bool decode_web(std::string_view msg, const ReadTime& read, Fields& f,
+                std::optional<SysTime>& time) {
+  if (msg.empty()) return false;
+  if (msg.front() == '[') {
+    return decode_apache_error(msg, read, f, time) || decode_nginx_error(msg, read, f, time);
+  }
+  return decode_access_log(msg, f, time) || decode_nginx_error(msg, read, f, time);
+}
+
+// The decoder a text's first bytes point to: the dispatch for lines without a syslog header and
+// for MSGs of programs without a decoder of their own (or that it did not recognise).
+bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
+                     std::optional<SysTime>& time) {
+  if (msg.empty()) return false;
+  const char c = msg.front();
+  if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
+  if (c == 'p') return decode_pam(msg, f);
+  if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
+    if (decode_auditd(msg, f, time)) return true;
+  }
+  if (c == '[') return decode_web(msg, read, f, time);
+  if ((c >= '0' && c <= '9') || c == ':' || is_hex_letter(c)) {
+    return decode_web(msg, read, f, time);
+  }
+  return false;
+}
+
+bool decode_program(Kind kind, std::string_view msg, const ReadTime& read, Fields& f,
+                    std::optional<SysTime>& time) {
+  switch (kind) {
+    case Kind::kSshd:
+      return decode_sshd(msg, f) || decode_pam(msg, f);
+    case Kind::kSudo:
+      return decode_sudo(msg, f) || decode_pam(msg, f);
+    case Kind::kSu:
+      return decode_su(msg, f);
+    case Kind::kAccount:
+      return decode_account(msg, f);
+    case Kind::kAuditd:
+      return decode_auditd(msg, f, time);
+    case Kind::kKernel: {
+      const std::string_view m = strip_kernel_uptime(msg);
+      return decode_firewall(m, f) || decode_auditd(m, f, time);
+    }
+    case Kind::kWeb:
+      return decode_web(msg, read, f, time);
+  }
+  return false;
 }
 
 }  // namespace
 
 Decoder::Decoder() = default;
+
+Decoder::Decoder(UserDecoders user)
+    : user_(user.size() == 0 ? nullptr : std::make_shared<const UserDecoders>(std::move(user))) {}
 
 void Decoder::decode(Event& event) const {
   const Envelope& env = event.env;
@@ -60,30 +165,35 @@ void Decoder::decode(Event& event) const {
   f.set("organization.id", env.org);
   std::string_view path = env.src;
   if (path.substr(0, 5) == "file:") path.remove_prefix(5);
-  f.set("log.file.path", std::string(path));
+  f.set("log.file.path", path);
 
   // A CR left by a CRLF file or device is not part of anything the decoders look for.
   std::string_view text = env.msg;
   while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
 
   const ReadTime read = read_time(env);
-  const auto line = parse_syslog(text, read);
+  std::optional<SysTime> own_time;  // a time the decoded text carries, more precise than syslog's
+  // A journald entry has no syslog header: its trusted fields say what one would.
+  const auto line =
+      is_journald(env) ? std::optional(journald_line(env, text, f)) : parse_syslog(text, read);
   if (!line) {
     f.set("host.name", env.host);
-    f.set("message", std::string(text));
-    event.time = read.time;
+    f.set("message", text);
+    decode_by_shape(text, read, f, own_time);
+    if (user_) user_->apply({}, text, f);
+    event.time = own_time.value_or(read.time);
     return;
   }
   if (line->host.empty()) f.set("host.name", env.host);
   set_syslog_fields(*line, f);
-  event.time = line->time.value_or(read.time);
 
   const std::string_view msg = unwrap_repeated(line->message, f);
-  if (is_sshd_program(line->program)) {
-    decode_sshd(msg, f);
-  } else if (line->program == "sudo") {
-    decode_sudo(msg, f);
+  const auto kind = program_kind(line->program);
+  if (!kind || !decode_program(*kind, msg, read, f, own_time)) {
+    decode_by_shape(msg, read, f, own_time);
   }
+  if (user_) user_->apply(line->program, msg, f);
+  event.time = own_time ? *own_time : line->time.value_or(read.time);
 }
 
 }  // namespace soc

@@ -1,23 +1,46 @@
 // The decoding chain for one event: syslog header, then the decoder for the program that logged.
 #pragma once
 
+#include <memory>
+
 #include "collector/decode/event.h"
+#include "collector/decode/user_decoder.h"
 
 namespace soc {
 
 class Decoder {
  public:
+  // Built-in decoders only.
   Decoder();
+  // Built-in decoders, then `user` (see load_user_decoders in user_decoder.h).
+  explicit Decoder(UserDecoders user);
 
   // Replaces event.fields with what the line yields and sets event.time. Always sets
   // "event.original" (= env.msg), "agent.id", "host.name" (the syslog header's host, else
   // env.host), "organization.id" (= env.org), "log.file.path" (env.src without a "file:" prefix)
   // and "message" (the syslog MSG, else the whole line; without a trailing CR); then the syslog
-  // fields (syslog.h) and the program's fields (sshd.h, sudo.h). "event.repeat_count" is set for
-  // rsyslog's "message repeated N times: [ ... ]", whose inner message is decoded. event.time is
-  // the line's own timestamp, else the envelope's ts, else now. Never throws and never fails: an
+  // fields (syslog.h) and the fields of the one built-in decoder chosen:
+  //  - for a syslog line, by process.name (a table lookup): sshd / sshd-session / sshd-auth
+  //    (sshd.h, then pam.h), sudo (sudo.h, then pam.h), su (su.h), useradd usermod userdel
+  //    groupadd groupmod groupdel gpasswd passwd chpasswd chage chsh newusers (account.h),
+  //    audispd audisp-syslog auditd audit (auditd.h), kernel (firewall.h, or auditd.h for
+  //    "audit: type=..."), nginx apache apache2 httpd (access_log.h, apache_error.h,
+  //    nginx_error.h); when that decoder does not recognise the MSG, or the program is another,
+  //    by the MSG's first bytes: '{' / "@cee:" JSON (json.h), "pam_" PAM, "type=" / "node=" /
+  //    "audit" auditd, '[' an Apache or nginx error line, a digit, ':' or a-f an access line or
+  //    an nginx error line;
+  //  - for a line without a syslog header (a file such as audit.log or access.log), by the same
+  //    first-byte rule.
+  // Then the user decoders (user_decoder.h) run on the MSG (else the whole line) and may add to
+  // or overwrite those fields. "event.repeat_count" is set for rsyslog's "message repeated N
+  // times: [ ... ]", whose inner message is decoded. event.time is the line's own timestamp (an
+  // audit record's epoch, an access log's [time], an error log's date, a JSON @timestamp; else
+  // the syslog header's), else the envelope's ts, else now. Never throws and never fails: an
   // unknown line keeps the base fields.
   void decode(Event& event) const;
+
+ private:
+  std::shared_ptr<const UserDecoders> user_;  // shared: a Decoder stays cheap to copy
 };
 
 }  // namespace soc

@@ -1,11 +1,10 @@
 #include "collector/decode/sshd.h"
 
-#include <arpa/inet.h>
-
-#include <array>
-#include <cstring>
 #include <optional>
 #include <string>
+
+#include "collector/decode/pam.h"
+#include "collector/decode/text.h"
 
 namespace soc {
 namespace {
@@ -13,30 +12,9 @@ namespace {
 using std::string_view;
 constexpr size_t npos = string_view::npos;
 
-bool consume(string_view& s, string_view prefix) {
-  if (s.substr(0, prefix.size()) != prefix) return false;
-  s.remove_prefix(prefix.size());
-  return true;
-}
-
-bool is_ip(string_view s) {
-  // inet_pton wants a C string; the longest IPv6 text form is 45 characters.
-  std::array<char, 64> buf{};
-  if (s.empty() || s.size() >= buf.size()) return false;
-  std::memcpy(buf.data(), s.data(), s.size());
-  std::array<unsigned char, 16> addr{};
-  return inet_pton(s.find(':') == npos ? AF_INET : AF_INET6, buf.data(), addr.data()) == 1;
-}
-
-bool is_port(string_view s) {
-  if (s.empty() || s.size() > 5) return false;
-  unsigned value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  return value <= 65535;
-}
+using text::consume;
+using text::is_ip;
+using text::is_port;
 
 // The token starting at `pos`: up to the next space or the end.
 string_view token_at(string_view s, size_t pos) {
@@ -73,14 +51,14 @@ std::optional<Origin> user_from(string_view s) {
 }
 
 void set_origin(const Origin& o, Fields& f) {
-  if (!o.user.empty()) f.set("user.name", std::string(o.user));
-  f.set("source.ip", std::string(o.ip));
-  if (!o.port.empty()) f.set("source.port", std::string(o.port));
+  if (!o.user.empty()) f.set("user.name", o.user);
+  f.set("source.ip", o.ip);
+  if (!o.port.empty()) f.set("source.port", o.port);
 }
 
 void set_event(string_view action, string_view outcome, Fields& f) {
-  f.set("event.action", std::string(action));
-  f.set("event.outcome", std::string(outcome));
+  f.set("event.action", action);
+  f.set("event.outcome", outcome);
 }
 
 // After "Failed " or "Accepted ": `METHOD for [invalid user ]USER from IP port N ssh2[: KEY]`.
@@ -94,7 +72,7 @@ bool login(string_view s, string_view outcome, Fields& f) {
   const auto origin = user_from(s);
   if (!origin) return false;
   set_origin(*origin, f);
-  f.set("ssh.method", std::string(method));
+  f.set("ssh.method", method);
   set_event("ssh_login", outcome, f);
   return true;
 }
@@ -114,30 +92,6 @@ bool preauth(string_view s, Fields& f) {
   if (!is_ip(o.ip)) return false;
   set_origin(o, f);
   set_event("ssh_preauth_disconnect", "failure", f);
-  return true;
-}
-
-// After "authentication failure; ": `logname= uid=0 euid=0 tty=ssh ruser= rhost=H  user=U`.
-bool pam_failure(string_view s, Fields& f) {
-  string_view rhost, user;
-  while (!s.empty()) {
-    const size_t space = s.find(' ');
-    const string_view item = s.substr(0, space);
-    s.remove_prefix(space == npos ? s.size() : space + 1);
-    string_view value = item;
-    if (consume(value, "rhost=")) {
-      rhost = value;
-    } else if (consume(value, "user=")) {
-      user = value;
-    }
-  }
-  if (!user.empty()) f.set("user.name", std::string(user));
-  if (is_ip(rhost)) {
-    f.set("source.ip", std::string(rhost));
-  } else if (!rhost.empty()) {
-    f.set("source.domain", std::string(rhost));
-  }
-  set_event("pam_auth_failure", "failure", f);
   return true;
 }
 
@@ -170,7 +124,10 @@ bool decode_sshd(string_view message, Fields& f) {
     if (close == npos) return false;
     s.remove_prefix(close + 3);
   }
-  if (consume(s, "authentication failure; ")) return pam_failure(s, f);
+  if (consume(s, "authentication failure; ")) {
+    set_pam_auth_failure(parse_pam_auth_items(s), f);
+    return true;
+  }
   return false;
 }
 

@@ -20,6 +20,7 @@ bool is_sshd_program(std::string_view program);
 //   ssh_preauth_disconnect  Connection closed by|Disconnected from authenticating|invalid user
 //                           USER IP port N [preauth]
 //   pam_auth_failure        [pam_unix(sshd:auth): ]authentication failure; ... rhost=H user=U
+//                           (fields as set_pam_auth_failure in pam.h)
 // Each login attempt logs a PAM failure and a "Failed password" line; distinct actions keep
 // threshold rules from counting it twice. Anything else returns false and sets nothing.
 bool decode_sshd(std::string_view message, Fields& fields);

@@ -57,13 +57,13 @@ bool decode_sudo(string_view message, Fields& f) {
   // A command log always names the terminal or the command; anything else is another message.
   if (!keyed || (tty.empty() && command.empty())) return false;
 
-  f.set("user.name", std::string(user));
-  if (!runas.empty()) f.set("user.effective.name", std::string(runas));
-  if (!pwd.empty()) f.set("process.working_directory", std::string(pwd));
-  if (!command.empty()) f.set("process.command_line", std::string(command));
+  f.set("user.name", user);
+  if (!runas.empty()) f.set("user.effective.name", runas);
+  if (!pwd.empty()) f.set("process.working_directory", pwd);
+  if (!command.empty()) f.set("process.command_line", command);
   f.set("event.action", "sudo");
   f.set("event.outcome", reason.empty() ? "success" : "failure");
-  if (!reason.empty()) f.set("event.reason", std::string(reason));
+  if (!reason.empty()) f.set("event.reason", reason);
   return true;
 }
 

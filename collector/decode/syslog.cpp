@@ -234,12 +234,12 @@ std::optional<SyslogLine> parse_syslog(std::string_view line, const ReadTime& re
 }
 
 void set_syslog_fields(const SyslogLine& line, Fields& fields) {
-  if (!line.host.empty()) fields.set("host.name", std::string(line.host));
-  if (!line.program.empty()) fields.set("process.name", std::string(line.program));
-  if (line.tag != line.program) fields.set("log.syslog.appname", std::string(line.tag));
-  if (!line.pid.empty()) fields.set("process.pid", std::string(line.pid));
+  if (!line.host.empty()) fields.set("host.name", line.host);
+  if (!line.program.empty()) fields.set("process.name", line.program);
+  if (line.tag != line.program) fields.set("log.syslog.appname", line.tag);
+  if (!line.pid.empty()) fields.set("process.pid", line.pid);
   if (line.priority) fields.set("log.syslog.priority", std::to_string(*line.priority));
-  fields.set("message", std::string(line.message));
+  fields.set("message", line.message);
 }
 
 }  // namespace soc

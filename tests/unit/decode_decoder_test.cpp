@@ -115,16 +115,30 @@ TEST_F(DecodeChain, RepeatedMessagesAreDecodedAndCounted) {
 }
 
 TEST_F(DecodeChain, NonSyslogLineKeepsWholeLineAndEnvelopeTime) {
+  const std::string line = "Exception in thread main java.lang.NullPointerException";
+  auto e = event(line);
+  e.env.src = "file:/var/log/app/app.log";
+  decoder_.decode(e);
+  EXPECT_EQ(e.fields.get("message"), line);
+  EXPECT_EQ(e.fields.get("host.name"), "web01.sotttt.gov.vn");
+  EXPECT_EQ(e.fields.get("log.file.path"), "/var/log/app/app.log");
+  EXPECT_EQ(e.fields.get("process.name"), std::nullopt);
+  EXPECT_EQ(e.fields.get("event.action"), std::nullopt);
+  EXPECT_EQ(e.time, at("2026-11-23T10:05:00+07:00"));
+}
+
+TEST_F(DecodeChain, AccessLogLineTakesItsOwnTime) {
   const std::string line =
-      R"(203.0.113.5 - - [23/Nov/2026:10:00:01 +0700] "GET /wp-login.php HTTP/1.1" 404 162)";
+      R"x(203.0.113.5 - - [23/Nov/2026:10:00:01 +0700] "GET /wp-login.php HTTP/1.1" 404 162)x";
   auto e = event(line);
   e.env.src = "file:/var/log/nginx/access.log";
   decoder_.decode(e);
   EXPECT_EQ(e.fields.get("message"), line);
   EXPECT_EQ(e.fields.get("host.name"), "web01.sotttt.gov.vn");
-  EXPECT_EQ(e.fields.get("log.file.path"), "/var/log/nginx/access.log");
+  EXPECT_EQ(e.fields.get("source.ip"), "203.0.113.5");
+  EXPECT_EQ(e.fields.get("url.path"), "/wp-login.php");
   EXPECT_EQ(e.fields.get("process.name"), std::nullopt);
-  EXPECT_EQ(e.time, at("2026-11-23T10:05:00+07:00"));
+  EXPECT_EQ(e.time, at("2026-11-23T10:00:01+07:00"));
 }
 
 TEST_F(DecodeChain, TrailingCarriageReturnIsIgnored) {
@@ -188,7 +202,7 @@ TEST_F(DecodeChain, EscapedInvalidUtf8FromTheAgentIsDecodedAsText) {
   Event e;
   e.env = *parsed;
   decoder_.decode(e);
-  EXPECT_EQ(e.fields.get("user.name"), R"(\xc3(x)");
+  EXPECT_EQ(e.fields.get("user.name"), R"x(\xc3(x)x");
   EXPECT_EQ(e.fields.get("source.ip"), "192.0.2.9");
 }
 
@@ -211,6 +225,196 @@ TEST_F(DecodeChain, SurvivesRandomLines) {
     auto e = event(line);
     decoder_.decode(e);
     ASSERT_EQ(e.fields.get("event.original"), line);
+    ASSERT_TRUE(e.fields.get("message").has_value());
+  }
+}
+
+TEST_F(DecodeChain, SuAndPamLinesDispatchByProgram) {
+  auto su = event("Nov 23 10:00:01 web01 su[4242]: (to root) alice on pts/0");
+  decoder_.decode(su);
+  EXPECT_EQ(su.fields.get("event.action"), "su");
+  EXPECT_EQ(su.fields.get("user.name"), "alice");
+  EXPECT_EQ(su.fields.get("user.effective.name"), "root");
+
+  auto login = event(
+      "Nov 23 10:00:01 web01 login[900]: pam_unix(login:auth): authentication failure; "
+      "logname=LOGIN uid=0 euid=0 tty=/dev/tty1 ruser= rhost=  user=root");
+  decoder_.decode(login);
+  EXPECT_EQ(login.fields.get("event.action"), "pam_auth_failure");
+  EXPECT_EQ(login.fields.get("user.name"), "root");
+
+  auto session = event(
+      "Nov 23 10:00:01 web01 sshd[77]: pam_unix(sshd:session): session opened for user "
+      "hung(uid=1000) by (uid=0)");
+  decoder_.decode(session);
+  EXPECT_EQ(session.fields.get("event.action"), "session_opened");
+  EXPECT_EQ(session.fields.get("user.name"), "hung");
+
+  auto sudo = event(
+      "Nov 23 10:00:01 web01 sudo[78]: pam_unix(sudo:session): session opened for user "
+      "root(uid=0) by alice(uid=1000)");
+  decoder_.decode(sudo);
+  EXPECT_EQ(sudo.fields.get("user.name"), "alice");
+  EXPECT_EQ(sudo.fields.get("user.effective.name"), "root");
+}
+
+TEST_F(DecodeChain, AccountManagementLines) {
+  auto add = event(
+      "Nov 23 10:00:01 web01 useradd[5100]: new user: name=bob, UID=1001, GID=1001, "
+      "home=/home/bob, shell=/bin/bash, from=/dev/pts/0");
+  decoder_.decode(add);
+  EXPECT_EQ(add.fields.get("process.name"), "useradd");
+  EXPECT_EQ(add.fields.get("event.action"), "user_created");
+  EXPECT_EQ(add.fields.get("user.name"), "bob");
+  EXPECT_EQ(add.fields.get("message"),
+            "new user: name=bob, UID=1001, GID=1001, home=/home/bob, shell=/bin/bash, "
+            "from=/dev/pts/0");
+
+  auto group = event("Nov 23 10:00:02 web01 usermod[5101]: add 'bob' to group 'sudo'");
+  decoder_.decode(group);
+  EXPECT_EQ(group.fields.get("event.action"), "user_added_to_group");
+  EXPECT_EQ(group.fields.get("group.name"), "sudo");
+
+  auto pw = event(
+      "Nov 23 10:00:03 web01 passwd[5102]: pam_unix(passwd:chauthtok): password changed for bob");
+  decoder_.decode(pw);
+  EXPECT_EQ(pw.fields.get("event.action"), "password_changed");
+}
+
+TEST_F(DecodeChain, AuditRecordsRawAndThroughSyslogTakeTheRecordTime) {
+  auto raw = event(
+      "type=EXECVE msg=audit(1795406401.250:88): argc=3 a0=\"curl\" a1=\"-o\" "
+      "a2=2F746D702F782E7368");
+  raw.env.src = "file:/var/log/audit/audit.log";
+  decoder_.decode(raw);
+  EXPECT_EQ(raw.fields.get("auditd.type"), "EXECVE");
+  EXPECT_EQ(raw.fields.get("process.command_line"), "curl -o /tmp/x.sh");
+  EXPECT_EQ(raw.fields.get("host.name"), "web01.sotttt.gov.vn");
+  EXPECT_EQ(raw.time, at("2026-11-23T04:00:01.25Z"));
+
+  auto fwd = event(
+      "Nov 23 10:00:01 web01 audisp-syslog: type=USER_CMD msg=audit(1795406401.250:89): "
+      "pid=4001 uid=1000 auid=1000 ses=3 msg='cwd=\"/home/alice\" "
+      "cmd=73797374656D63746C2073746F7020617564697464 exe=\"/usr/bin/sudo\" terminal=pts/0 "
+      "res=success'");
+  decoder_.decode(fwd);
+  EXPECT_EQ(fwd.fields.get("process.command_line"), "systemctl stop auditd");
+  EXPECT_EQ(fwd.time, at("2026-11-23T04:00:01.25Z"));
+
+  auto kernel = event(
+      "Nov 23 10:00:01 web01 kernel: [ 5123.456789] audit: type=1400 "
+      "audit(1795406401.100:90): apparmor=\"DENIED\" operation=\"open\" "
+      "profile=\"/usr/sbin/nginx\" name=\"/etc/shadow\" pid=777 comm=\"nginx\"");
+  decoder_.decode(kernel);
+  EXPECT_EQ(kernel.fields.get("auditd.type"), "AVC");
+  EXPECT_EQ(kernel.fields.get("file.path"), "/etc/shadow");
+}
+
+TEST_F(DecodeChain, FirewallKernelLine) {
+  auto e = event(
+      "Nov 23 10:00:01 web01 kernel: [12345.678901] [UFW BLOCK] IN=eth0 OUT= "
+      "MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.77 DST=10.10.1.5 LEN=60 "
+      "TOS=0x00 PREC=0x00 TTL=50 ID=54321 DF PROTO=TCP SPT=51515 DPT=22 WINDOW=29200 RES=0x00 "
+      "SYN URGP=0");
+  decoder_.decode(e);
+  EXPECT_EQ(e.fields.get("event.action"), "firewall_block");
+  EXPECT_EQ(e.fields.get("source.ip"), "203.0.113.77");
+  EXPECT_EQ(e.fields.get("destination.port"), "22");
+  EXPECT_EQ(e.time, at("2026-11-23T10:00:01+07:00"));
+
+  auto other = event("Nov 23 10:00:01 web01 kernel: [    0.000000] Linux version 6.1.0-13");
+  decoder_.decode(other);
+  EXPECT_EQ(other.fields.get("event.action"), std::nullopt);
+}
+
+TEST_F(DecodeChain, WebLinesThroughSyslogAndFromFiles) {
+  auto tagged = event(
+      "Nov 23 10:00:02 web01 nginx: 203.0.113.5 - - [23/Nov/2026:10:00:01 +0700] "
+      "\"GET /?id=1%27 HTTP/1.1\" 200 5 \"-\" \"sqlmap/1.8\"");
+  decoder_.decode(tagged);
+  EXPECT_EQ(tagged.fields.get("process.name"), "nginx");
+  EXPECT_EQ(tagged.fields.get("url.query"), "id=1'");
+  EXPECT_EQ(tagged.fields.get("user_agent.original"), "sqlmap/1.8");
+  EXPECT_EQ(tagged.time, at("2026-11-23T10:00:01+07:00"));
+
+  auto custom = event(
+      "Nov 23 10:00:02 web01 portal_access: 203.0.113.5 - - [23/Nov/2026:10:00:01 +0700] "
+      "\"GET / HTTP/1.1\" 200 5");
+  decoder_.decode(custom);
+  EXPECT_EQ(custom.fields.get("source.ip"), "203.0.113.5");
+
+  auto err = event(
+      "[Mon Nov 23 10:00:01.123456 2026] [core:error] [pid 1234:tid 5678] "
+      "[client 203.0.113.8:51234] AH00126: Invalid URI in request GET /..%2f HTTP/1.1");
+  err.env.src = "file:/var/log/apache2/error.log";
+  decoder_.decode(err);
+  EXPECT_EQ(err.fields.get("error.code"), "AH00126");
+  EXPECT_EQ(err.fields.get("source.ip"), "203.0.113.8");
+  EXPECT_EQ(err.time, at("2026-11-23T10:00:01.123456+07:00"));
+
+  auto nginx_err = event(
+      "2026/11/23 10:00:01 [error] 1234#1234: *99 open() \"/var/www/.env\" failed (2: No such "
+      "file or directory), client: 203.0.113.50, server: _, request: \"GET /.env HTTP/1.1\"");
+  decoder_.decode(nginx_err);
+  EXPECT_EQ(nginx_err.fields.get("url.path"), "/.env");
+  EXPECT_EQ(nginx_err.fields.get("log.level"), "error");
+
+  auto syslog_err = event(
+      "Nov 23 10:00:01 web01 httpd[880]: [authz_core:error] [pid 880] [client 192.0.2.1:5] "
+      "AH01630: client denied by server configuration: /srv/www/.git");
+  decoder_.decode(syslog_err);
+  EXPECT_EQ(syslog_err.fields.get("error.code"), "AH01630");
+  EXPECT_EQ(syslog_err.time, at("2026-11-23T10:00:01+07:00"));
+}
+
+TEST_F(DecodeChain, JsonLinesCannotForgeTheEnvelope) {
+  auto raw = event(
+      R"x({"@timestamp":"2026-11-23T09:59:00Z","agent":{"id":"forged"},"organization.id":"x","source":{"ip":"203.0.113.5"},"message":"login failed"})x");
+  decoder_.decode(raw);
+  EXPECT_EQ(raw.fields.get("agent.id"), "0f8e4a52-1c2d-4e5f-9a0b-112233445566");
+  EXPECT_EQ(raw.fields.get("organization.id"), "STTTT");
+  EXPECT_EQ(raw.fields.get("json.agent.id"), "forged");
+  EXPECT_EQ(raw.fields.get("source.ip"), "203.0.113.5");
+  EXPECT_EQ(raw.fields.get("message"), "login failed");
+  EXPECT_EQ(raw.time, at("2026-11-23T09:59:00Z"));
+
+  auto in_syslog = event(
+      R"x(Nov 23 10:00:01 web01 myapp[3]: {"event":{"action":"export"},"user":{"name":"lan"}})x");
+  decoder_.decode(in_syslog);
+  EXPECT_EQ(in_syslog.fields.get("process.name"), "myapp");
+  EXPECT_EQ(in_syslog.fields.get("event.action"), "export");
+  EXPECT_EQ(in_syslog.fields.get("user.name"), "lan");
+  EXPECT_EQ(in_syslog.fields.get("host.name"), "web01");
+}
+
+TEST_F(DecodeChain, SurvivesRandomLinesOfEveryFormat) {
+  std::mt19937 rng(7);
+  const std::string seeds[] = {
+      "Nov 23 10:00:01 h su[1]: FAILED SU (to root) alice on pts/0",
+      "Nov 23 10:00:01 h useradd[1]: new user: name=bob, UID=1001, GID=1001, home=/h, shell=/s",
+      "Nov 23 10:00:01 h usermod[1]: change user 'bob' UID from '1001' to '0'",
+      "type=EXECVE msg=audit(1700000000.123:456): argc=2 a0=\"a\" a1_len=4 a1[0]=4142 "
+      "a1[1]=4344",
+      "type=USER_LOGIN msg=audit(1700000000.1:2): pid=1 msg='op=login acct=6162 res=failed'",
+      "203.0.113.5 - u [10/Oct/2026:13:55:36 +0700] \"GET /a%2e?b=%41+c#d HTTP/1.1\" 200 5 "
+      "\"r\" \"ua\\\"x\"",
+      "[Wed Oct 11 14:32:52.123456 2026] [core:error] [pid 1:tid 2] [client ::1:80] AH00001: x, "
+      "referer: y",
+      "2026/10/11 14:32:52 [error] 1#2: *3 m, client: 1.2.3.4, request: \"GET / HTTP/1.1\"",
+      "Nov 23 10:00:01 h kernel: [1.5] [UFW BLOCK] IN=e OUT= SRC=1.2.3.4 DST=::1 PROTO=TCP "
+      "SPT=1 DPT=2",
+      R"x({"a":{"b":[1,{"c":"\u00e1"}]},"@timestamp":"2026-11-23T10:00:01Z"})x",
+  };
+  for (int round = 0; round < 30000; ++round) {
+    std::string line = seeds[rng() % std::size(seeds)];
+    line.resize(rng() % (line.size() + 1));
+    for (int k = rng() % 4; k > 0 && !line.empty(); --k) {
+      line[rng() % line.size()] = static_cast<char>(rng() % 256);
+    }
+    auto e = event(line);
+    decoder_.decode(e);
+    ASSERT_EQ(e.fields.get("event.original"), line);
+    ASSERT_EQ(e.fields.get("agent.id"), "0f8e4a52-1c2d-4e5f-9a0b-112233445566");
     ASSERT_TRUE(e.fields.get("message").has_value());
   }
 }

@@ -1,0 +1,177 @@
+#include "collector/decode/pam.h"
+
+#include <string>
+
+#include "collector/decode/text.h"
+
+namespace soc {
+namespace {
+
+using std::string_view;
+using text::consume;
+using text::npos;
+
+struct PamPrefix {
+  string_view module;   // "pam_unix"
+  string_view service;  // "su"
+  string_view rest;     // the text after "): "
+};
+
+// `MODULE(SERVICE[:TYPE]): REST` with MODULE starting "pam_".
+bool split_prefix(string_view s, PamPrefix& out) {
+  if (s.substr(0, 4) != "pam_") return false;
+  const size_t open = s.find('(');
+  if (open == npos || open > 40) return false;
+  const size_t close = s.find("): ", open);
+  if (close == npos || close - open > 80) return false;
+  const string_view inside = s.substr(open + 1, close - open - 1);
+  out.module = s.substr(0, open);
+  if (out.module.find(' ') != npos) return false;
+  out.service = inside.substr(0, inside.find(':'));
+  out.rest = s.substr(close + 3);
+  return true;
+}
+
+// `NAME(uid=N)`, `NAME` or `(uid=N)`.
+void split_user_uid(string_view s, string_view& name, string_view& uid) {
+  const size_t open = s.find("(uid=");
+  name = s.substr(0, open);
+  uid = {};
+  if (open != npos && s.back() == ')') {
+    uid = s.substr(open + 5, s.size() - open - 6);
+    if (!text::all_digits(uid)) uid = {};
+  }
+}
+
+void set_event(string_view action, string_view outcome, Fields& f) {
+  f.set("event.action", action);
+  f.set("event.outcome", outcome);
+}
+
+void set_if(Fields& f, string_view name, string_view value) {
+  if (!value.empty()) f.set(name, value);
+}
+
+// After "session opened for user ": `X(uid=N) by Y(uid=M)`, or the older `X by (uid=M)`.
+struct Session {
+  string_view target, target_uid, actor, actor_uid;
+};
+bool parse_session(string_view s, Session& out) {
+  const size_t by = s.rfind(" by ");
+  if (by == npos || by == 0) return false;
+  split_user_uid(s.substr(0, by), out.target, out.target_uid);
+  split_user_uid(s.substr(by + 4), out.actor, out.actor_uid);
+  return !out.target.empty() && out.target.find(' ') == npos;
+}
+
+void set_session(const Session& s, Fields& f) {
+  if (!s.actor.empty() && s.actor != s.target) {
+    f.set("user.name", s.actor);
+    set_if(f, "user.id", s.actor_uid);
+    f.set("user.effective.name", s.target);
+    set_if(f, "user.effective.id", s.target_uid);
+  } else {
+    f.set("user.name", s.target);
+    set_if(f, "user.id", s.target_uid);
+  }
+  set_event("session_opened", "success", f);
+}
+
+// A user name as PAM logs it: one token, nothing else after it.
+bool single_token(string_view s) {
+  return !s.empty() && s.find(' ') == npos;
+}
+
+}  // namespace
+
+PamAuthItems parse_pam_auth_items(string_view s) {
+  PamAuthItems out;
+  while (!s.empty()) {
+    const size_t space = s.find(' ');
+    string_view item = s.substr(0, space);
+    s.remove_prefix(space == npos ? s.size() : space + 1);
+    const size_t eq = item.find('=');
+    if (eq == npos) continue;
+    const string_view key = item.substr(0, eq);
+    const string_view value = item.substr(eq + 1);
+    if (key == "logname") {
+      out.logname = value;
+    } else if (key == "uid") {
+      out.uid = value;
+    } else if (key == "euid") {
+      out.euid = value;
+    } else if (key == "tty") {
+      out.tty = value;
+    } else if (key == "ruser") {
+      out.ruser = value;
+    } else if (key == "rhost") {
+      out.rhost = value;
+    } else if (key == "user") {
+      out.user = value;
+    }
+  }
+  return out;
+}
+
+void set_pam_auth_failure(const PamAuthItems& p, Fields& f) {
+  if (!p.ruser.empty() && !p.user.empty() && p.ruser != p.user) {
+    f.set("user.name", p.ruser);
+    f.set("user.effective.name", p.user);
+  } else if (!p.user.empty()) {
+    f.set("user.name", p.user);
+  } else if (!p.ruser.empty()) {
+    f.set("user.name", p.ruser);
+  }
+  if (text::is_ip(p.rhost)) {
+    f.set("source.ip", p.rhost);
+  } else if (!p.rhost.empty()) {
+    f.set("source.domain", p.rhost);
+  }
+  set_if(f, "process.tty.name", p.tty);
+  set_event("pam_auth_failure", "failure", f);
+}
+
+bool decode_pam(string_view message, Fields& f) {
+  PamPrefix p;
+  if (!split_prefix(message, p)) return false;
+  string_view s = p.rest;
+  const auto header = [&] {
+    f.set("pam.module", p.module);
+    set_if(f, "pam.service", p.service);
+  };
+  if (consume(s, "authentication failure; ")) {
+    header();
+    set_pam_auth_failure(parse_pam_auth_items(s), f);
+    return true;
+  }
+  if (consume(s, "session opened for user ")) {
+    Session session;
+    if (!parse_session(text::trim(s), session)) return false;
+    header();
+    set_session(session, f);
+    return true;
+  }
+  if (consume(s, "session closed for user ") && single_token(text::trim(s))) {
+    header();
+    f.set("user.name", text::trim(s));
+    set_event("session_closed", "success", f);
+    return true;
+  }
+  if (consume(s, "password changed for ") && single_token(text::trim(s))) {
+    header();
+    f.set("user.name", text::trim(s));
+    set_event("password_changed", "success", f);
+    return true;
+  }
+  if (consume(s, "Consecutive login failures for user ")) {
+    const size_t end = s.find(" account temporarily locked");
+    if (end == npos || !single_token(s.substr(0, end))) return false;
+    header();
+    f.set("user.name", s.substr(0, end));
+    set_event("account_locked", "failure", f);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace soc
