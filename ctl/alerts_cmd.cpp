@@ -90,6 +90,9 @@ void print_text(const Alert& a) {
   field("Title (vi)", a.title_vi);
   field("Severity", std::string(to_string(a.severity)));
   field("MITRE", join(a.mitre, ", "));
+  if (!a.author.empty()) field("Rule author", a.author);
+  if (!a.sigma_id.empty()) field("Sigma id", a.sigma_id);
+  if (!a.references.empty()) field("References", join(a.references, " "));
   field("Status", a.status);
   field("Host", a.host);
   field("Org", a.org);

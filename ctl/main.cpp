@@ -7,18 +7,20 @@
 
 #include "ctl/alerts_cmd.h"
 #include "ctl/command.h"
+#include "ctl/rules_cmd.h"
 
 #ifndef SOC_VERSION
 #define SOC_VERSION "unknown"
 #endif
 
 int main(int argc, char** argv) {
-  CLI::App app{"socctl: command line for the SOC collector (alerts; more to come)", "socctl"};
+  CLI::App app{"socctl: command line for the SOC collector (alerts, rules)", "socctl"};
   app.set_version_flag("--version", "socctl " SOC_VERSION);
   app.require_subcommand(1);
 
   soc::ctl::CommandAction selected;
   soc::ctl::add_alerts_commands(app, selected);
+  soc::ctl::add_rules_commands(app, selected);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,10 @@ struct Detection {
   std::string title_vi;
   Severity severity = Severity::kMedium;
   std::vector<std::string> mitre;
+  // Attribution of rules converted from Sigma (the DRL licence asks alerts to keep the author).
+  std::string author;
+  std::string sigma_id;
+  std::vector<std::string> references;
   std::string host;
   std::string org;
   std::string agent;

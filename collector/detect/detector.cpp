@@ -43,6 +43,26 @@ std::string group_key(size_t rule, const std::string& host,
   return key;
 }
 
+// The group-by values of `e` for `rule` (a missing field counts as the empty string).
+std::vector<std::pair<std::string, std::string>> group_of(const Rule& rule, const Event& e) {
+  std::vector<std::pair<std::string, std::string>> group;
+  group.reserve(rule.group_by.size());
+  for (const auto& f : rule.group_by) {
+    group.emplace_back(f, std::string(event_field(e, f).value_or("")));
+  }
+  return group;
+}
+
+// FNV-1a: distinct values are remembered by hash so that state stays small whatever their size.
+uint64_t hash_value(std::string_view v) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : v) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
 Detection make_detection(const Rule& r, const Event& e, const std::string& host,
                          std::vector<std::pair<std::string, std::string>> group, int64_t window) {
   Detection d;
@@ -53,6 +73,9 @@ Detection make_detection(const Rule& r, const Event& e, const std::string& host,
   d.severity = r.severity;
   d.mitre = r.mitre;
   d.evidence_max = r.evidence_max;
+  d.author = r.author;
+  d.sigma_id = r.sigma_id;
+  d.references = r.references;
   d.host = host;
   d.org = std::string(event_field(e, "organization.id").value_or(""));
   d.agent = std::string(event_field(e, "agent.id").value_or(""));
@@ -78,11 +101,7 @@ std::vector<Detection> Detector::process(const Event& e) {
 
   for (size_t idx : engine_.match(e, scratch_)) {
     const Rule& rule = engine_.rules()[idx];
-    std::vector<std::pair<std::string, std::string>> group;
-    group.reserve(rule.group_by.size());
-    for (const auto& f : rule.group_by) {
-      group.emplace_back(f, std::string(event_field(e, f).value_or("")));
-    }
+    std::vector<std::pair<std::string, std::string>> group = group_of(rule, e);
     if (rule.threshold) {
       on_threshold_match(idx, e, t, host, std::move(group), out);
       continue;
@@ -141,31 +160,90 @@ void Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
     return;
   }
 
+  if (!th.distinct.empty()) {
+    on_distinct_match(rule, e, t, host, std::move(group), g, out);
+    return;
+  }
+
   // Sorted insert: usually at the back; late events land in place (or fall out of the window).
   g.times.insert(std::upper_bound(g.times.begin(), g.times.end(), t), t);
-  if (rule.evidence_max > 0) {
-    const auto pos = std::upper_bound(g.evidence.begin(), g.evidence.end(), t,
-                                      [](SysTime a, const auto& b) { return a < b.first; });
-    g.evidence.insert(pos, {t, e.env});
-    if (g.evidence.size() > rule.evidence_max) g.evidence.pop_front();
-  }
+  keep_evidence(rule, g, t, e);
   const SysTime cutoff = g.times.back() - std::chrono::seconds(th.within_seconds);
   while (!g.times.empty() && g.times.front() < cutoff) g.times.pop_front();
   while (!g.evidence.empty() && g.evidence.front().first < cutoff) g.evidence.pop_front();
   if (g.times.size() < th.count) return;
+  fire(rule, e, host, std::move(group), g, g.times.front(), g.times.back(), g.times.size(), out);
+}
 
+void Detector::keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e) {
+  if (rule.evidence_max == 0) return;
+  const auto pos = std::upper_bound(g.evidence.begin(), g.evidence.end(), t,
+                                    [](SysTime a, const auto& b) { return a < b.first; });
+  g.evidence.insert(pos, {t, e.env});
+  if (g.evidence.size() > rule.evidence_max) g.evidence.pop_front();
+}
+
+void Detector::on_distinct_match(const Rule& rule, const Event& e, SysTime t,
+                                 const std::string& host,
+                                 std::vector<std::pair<std::string, std::string>> group, Group& g,
+                                 std::vector<Detection>& out) {
+  const Threshold& th = *rule.threshold;
+  const auto value = event_field(e, th.distinct);
+  if (!value) return;  // nothing to count
+  const uint64_t h = hash_value(*value);
+  SysTime newest = t;
+  bool seen = false;
+  for (auto& [hash, when] : g.distinct) {
+    if (hash == h) {
+      when = std::max(when, t);
+      seen = true;
+    }
+    newest = std::max(newest, when);
+  }
+  if (!seen) g.distinct.emplace_back(h, t);
+  keep_evidence(rule, g, t, e);
+  const SysTime cutoff = newest - std::chrono::seconds(th.within_seconds);
+  std::erase_if(g.distinct, [&](const auto& p) { return p.second < cutoff; });
+  while (!g.evidence.empty() && g.evidence.front().first < cutoff) g.evidence.pop_front();
+  if (g.distinct.size() < th.count) return;
+  SysTime oldest = newest;
+  for (const auto& p : g.distinct) oldest = std::min(oldest, p.second);
+  fire(rule, e, host, std::move(group), g, oldest, newest, g.distinct.size(), out);
+}
+
+void Detector::fire(const Rule& rule, const Event& e, const std::string& host,
+                    std::vector<std::pair<std::string, std::string>> group, Group& g, SysTime first,
+                    SysTime last, uint64_t count, std::vector<Detection>& out) {
   // The alert's window is the one holding the newest event of the burst.
-  const int64_t fired = window_of(g.times.back(), rule.suppress_seconds);
+  const int64_t fired = window_of(last, rule.suppress_seconds);
   Detection d = make_detection(rule, e, host, std::move(group), fired);
-  d.first_seen = g.times.front();
-  d.last_seen = g.times.back();
-  d.count = g.times.size();
+  d.first_seen = first;
+  d.last_seen = last;
+  d.count = count;
   for (auto& [when, env] : g.evidence) d.evidence.push_back(std::move(env));
   out.push_back(std::move(d));
   g.fired_window = fired;
   g.evidence_sent = static_cast<uint32_t>(g.evidence.size());
   g.times.clear();
+  g.distinct.clear();
   g.evidence.clear();
+}
+
+std::optional<Detector::ThresholdState> Detector::threshold_state(size_t rule_index,
+                                                                  const Event& e) const {
+  const Rule& rule = engine_.rules().at(rule_index);
+  if (!rule.threshold) return std::nullopt;
+  ThresholdState st;
+  st.need = rule.threshold->count;
+  st.within_seconds = rule.threshold->within_seconds;
+  const std::string host(event_field(e, "host.name").value_or(""));
+  const auto it = groups_.find(group_key(rule_index, host, group_of(rule, e)));
+  if (it == groups_.end()) return st;
+  const Group& g = it->second;
+  st.have =
+      static_cast<uint32_t>(rule.threshold->distinct.empty() ? g.times.size() : g.distinct.size());
+  st.fired = g.fired_window == window_of(event_time(e), rule.suppress_seconds);
+  return st;
 }
 
 size_t Detector::expire_idle() {

@@ -27,16 +27,33 @@ namespace soc {
 // Detection with count 1 and the same alert_id, which the store folds into the alert. The next
 // window needs N fresh events again.
 //
+// With `threshold.distinct` the group counts distinct values of that field instead of events (one
+// source trying N different users): it keeps, per value seen within `within`, a 64-bit hash and
+// the newest time, fires when N values are within `within` of the newest, and reports count N.
+// Events without the field do not count.
+//
 // Memory: only threshold rules keep state, one group per (rule, host, group key) holding fewer
-// than N timestamps and at most `evidence` envelopes. A group is dropped once its host's event
-// time has moved past it by more than max(within, suppress), and the least recently used group is
-// evicted when `max_groups` is reached (counted in evicted_groups()).
+// than N timestamps (or value hashes) and at most `evidence` envelopes. A group is dropped once its
+// host's event time has moved past it by more than max(within, suppress), and the least recently
+// used group is evicted when `max_groups` is reached (counted in evicted_groups()).
 class Detector {
  public:
   explicit Detector(const Engine& engine, size_t max_groups = 100000);
 
   // Zero or more detections for this event, ready for the store.
   std::vector<Detection> process(const Event& e);
+
+  // Where a threshold rule stands for the group `e` belongs to, for rule authors (socctl rules
+  // test): `have` of `need` events (or distinct values) within `within_seconds`; `fired` when the
+  // group already raised its alert in the current suppress window. Nothing for rules without a
+  // threshold; have = 0 when the group holds no state.
+  struct ThresholdState {
+    uint32_t have = 0;
+    uint32_t need = 0;
+    int64_t within_seconds = 0;
+    bool fired = false;
+  };
+  std::optional<ThresholdState> threshold_state(size_t rule_index, const Event& e) const;
 
   // Drops idle groups now (process() also does it periodically). Returns how many were dropped.
   size_t expire_idle();
@@ -48,11 +65,12 @@ class Detector {
   struct Group {
     size_t rule = 0;
     std::string host;
-    std::deque<SysTime> times;                          // sorted, within `within` of the newest
-    std::deque<std::pair<SysTime, Envelope>> evidence;  // the newest `evidence` of those events
-    std::optional<int64_t> fired_window;                // window_start of the alert raised
-    uint32_t evidence_sent = 0;                         // envelopes sent for that alert so far
-    SysTime last{};                                     // newest event time in the group
+    std::deque<SysTime> times;                           // sorted, within `within` of the newest
+    std::vector<std::pair<uint64_t, SysTime>> distinct;  // value hash -> newest time (distinct)
+    std::deque<std::pair<SysTime, Envelope>> evidence;   // the newest `evidence` of those events
+    std::optional<int64_t> fired_window;                 // window_start of the alert raised
+    uint32_t evidence_sent = 0;                          // envelopes sent for that alert so far
+    SysTime last{};                                      // newest event time in the group
     std::list<std::string>::iterator lru;
   };
   struct HostClock {
@@ -63,6 +81,13 @@ class Detector {
   void on_threshold_match(size_t rule_index, const Event& e, SysTime t, const std::string& host,
                           std::vector<std::pair<std::string, std::string>> group,
                           std::vector<Detection>& out);
+  void on_distinct_match(const Rule& rule, const Event& e, SysTime t, const std::string& host,
+                         std::vector<std::pair<std::string, std::string>> group, Group& g,
+                         std::vector<Detection>& out);
+  static void keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e);
+  void fire(const Rule& rule, const Event& e, const std::string& host,
+            std::vector<std::pair<std::string, std::string>> group, Group& g, SysTime first,
+            SysTime last, uint64_t count, std::vector<Detection>& out);
   void erase_group(const std::string& key);
 
   const Engine& engine_;

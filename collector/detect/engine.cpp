@@ -93,6 +93,8 @@ std::string hs_expression(const FieldMatcher& m, size_t i) {
       return escape_literal(v) + "\\z";
     case MatchKind::kRegex:
       return v;
+    case MatchKind::kExists:
+      break;  // no pattern: the engine checks presence itself
   }
   return v;
 }
@@ -111,13 +113,12 @@ Status check_rule_patterns(const Rule& rule) {
   std::vector<Pattern> patterns;
   std::vector<const FieldMatcher*> owner;
   std::vector<size_t> value_index;
-  for (const auto* list : {&rule.match, &rule.exclude}) {
-    for (const auto& m : *list) {
-      for (size_t i = 0; i < m.values.size(); ++i) {
-        patterns.push_back({hs_expression(m, i), hs_flags(m)});
-        owner.push_back(&m);
-        value_index.push_back(i);
-      }
+  for (const auto& m : rule.clauses) {
+    if (m.kind == MatchKind::kExists) continue;
+    for (size_t i = 0; i < m.values.size(); ++i) {
+      patterns.push_back({hs_expression(m, i), hs_flags(m)});
+      owner.push_back(&m);
+      value_index.push_back(i);
     }
   }
   if (patterns.empty()) return Ok{};
@@ -136,17 +137,20 @@ Status check_rule_patterns(const Rule& rule) {
                            rule.id, db.error())};
 }
 
-// Where a pattern id leads: which rule, which of its clauses (flat index), positive or `not`.
+// Where a pattern id leads: which rule, which of its clauses (flat index), which value, and
+// whether a hit can make the rule's condition true (see positive_clauses()).
 struct PatternRef {
   uint32_t rule = 0;
   uint32_t clause = 0;
+  uint32_t value = 0;
   bool positive = true;
 };
 
 struct Engine::FieldDb {
   std::string field;
-  DatabasePtr db;
-  std::vector<PatternRef> refs;  // indexed by Hyperscan pattern id
+  DatabasePtr db;                       // null when the field only has `exists` clauses
+  std::vector<PatternRef> refs;         // indexed by Hyperscan pattern id
+  std::vector<PatternRef> exists_refs;  // `exists` clauses: hit whenever the field is present
 };
 
 struct Engine::Scratch::Impl {
@@ -156,6 +160,19 @@ struct Engine::Scratch::Impl {
   std::vector<uint32_t> candidates;   // rules with at least one positive hit
   std::vector<uint8_t> is_candidate;  // per rule
   const FieldDb* current = nullptr;   // the database being scanned (callback context)
+  std::vector<uint8_t> scanned;       // per database: scanned for this event
+  std::vector<uint32_t> scanned_dbs;  // those databases, to reset cheaply
+  bool record = false;                // explain(): remember every (flat clause, value) hit
+  std::vector<std::pair<uint32_t, uint32_t>> recorded;
+
+  void on_hit(const PatternRef& ref) {
+    if (hits[ref.clause]++ == 0) touched.push_back(ref.clause);
+    if (ref.positive && !is_candidate[ref.rule]) {
+      is_candidate[ref.rule] = 1;
+      candidates.push_back(ref.rule);
+    }
+    if (record) recorded.emplace_back(ref.clause, ref.value);
+  }
 };
 
 Engine::Scratch::Scratch(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -173,51 +190,68 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   struct Pending {
     std::vector<Pattern> patterns;
     std::vector<PatternRef> refs;
-    std::vector<size_t> value_index;
+    std::vector<PatternRef> exists_refs;
     std::vector<const FieldMatcher*> owner;
   };
   std::map<std::string, Pending> by_field;
   for (uint32_t r = 0; r < engine->rules_.size(); ++r) {
     const Rule& rule = engine->rules_[r];
-    if (rule.match.empty()) {
+    // Rules come from the loader, which checks this too; hand-made ones are checked here.
+    const bool sound = !rule.condition.empty() && rule.condition_root < rule.condition.size() &&
+                       !eval_condition(rule, [](uint32_t) { return false; });
+    if (!sound) {
       return Error{fmt::format("{}:{}:{}: rule '{}' has no positive match clause", rule.file,
                                rule.line, rule.column, rule.id)};
     }
+    const std::vector<bool> positive = positive_clauses(rule);
     engine->clause_base_.push_back(engine->clause_total_);
-    const auto add = [&](const FieldMatcher& m, bool positive) {
-      const uint32_t clause = engine->clause_total_++;
-      engine->clause_need_.push_back(m.all ? static_cast<uint32_t>(m.values.size()) : 1);
+    for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
+      const FieldMatcher& m = rule.clauses[c];
+      const uint32_t flat = engine->clause_total_++;
       Pending& p = by_field[m.field];
+      if (m.kind == MatchKind::kExists) {
+        engine->clause_need_.push_back(1);
+        p.exists_refs.push_back({r, flat, 0, positive[c]});
+        continue;
+      }
+      engine->clause_need_.push_back(m.all ? static_cast<uint32_t>(m.values.size()) : 1);
       for (size_t i = 0; i < m.values.size(); ++i) {
         p.patterns.push_back({hs_expression(m, i), hs_flags(m)});
-        p.refs.push_back({r, clause, positive});
-        p.value_index.push_back(i);
+        p.refs.push_back({r, flat, static_cast<uint32_t>(i), positive[c]});
         p.owner.push_back(&m);
       }
-    };
-    for (const auto& m : rule.match) add(m, true);
-    for (const auto& m : rule.exclude) add(m, false);
+    }
   }
   for (auto& [field, p] : by_field) {
-    std::vector<unsigned> ids(p.patterns.size());
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<unsigned>(i);
-    size_t failed = 0;
-    auto db = compile(p.patterns, ids, &failed);
-    if (!db.ok()) {
-      if (failed < p.owner.size()) {
-        const Rule& rule = engine->rules_[p.refs[failed].rule];
-        return Error{
-            fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by "
-                        "Hyperscan: {}",
-                        p.owner[failed]->where, rule.id,
-                        p.owner[failed]->values[p.value_index[failed]], field, db.error())};
-      }
-      return Error{fmt::format("field '{}': Hyperscan: {}", field, db.error())};
-    }
     FieldDb fdb;
     fdb.field = field;
-    fdb.db = std::move(db).value();
+    if (!p.patterns.empty()) {
+      std::vector<unsigned> ids(p.patterns.size());
+      for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<unsigned>(i);
+      size_t failed = 0;
+      auto db = compile(p.patterns, ids, &failed);
+      if (!db.ok()) {
+        if (failed < p.owner.size()) {
+          const Rule& rule = engine->rules_[p.refs[failed].rule];
+          return Error{
+              fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by "
+                          "Hyperscan: {}",
+                          p.owner[failed]->where, rule.id,
+                          p.owner[failed]->values[p.refs[failed].value], field, db.error())};
+        }
+        return Error{fmt::format("field '{}': Hyperscan: {}", field, db.error())};
+      }
+      fdb.db = std::move(db).value();
+      engine->pattern_count_ += p.patterns.size();
+    }
     fdb.refs = std::move(p.refs);
+    fdb.exists_refs = std::move(p.exists_refs);
+    const auto index = static_cast<uint32_t>(engine->dbs_.size());
+    engine->db_of_field_.emplace(field, index);
+    if (field == "event.original" || field == "host.name" || field == "organization.id" ||
+        field == "agent.id") {
+      engine->envelope_dbs_.push_back(index);
+    }
     engine->dbs_.push_back(std::move(fdb));
   }
   engine->own_scratch_ = std::make_unique<Scratch>(engine->make_scratch());
@@ -229,6 +263,7 @@ Engine::Scratch Engine::make_scratch() const {
   // One scratch grown to fit every database is valid for scanning any of them.
   hs_scratch_t* raw = nullptr;
   for (const auto& d : dbs_) {
+    if (!d.db) continue;
     if (hs_alloc_scratch(d.db.get(), &raw) != HS_SUCCESS) {
       // Only fails on allocation failure; treat like operator new would.
       hs_free_scratch(raw);
@@ -238,6 +273,7 @@ Engine::Scratch Engine::make_scratch() const {
   impl->hs.reset(raw);
   impl->hits.assign(clause_total_, 0);
   impl->is_candidate.assign(rules_.size(), 0);
+  impl->scanned.assign(dbs_.size(), 0);
   return Scratch(std::move(impl));
 }
 
@@ -250,34 +286,40 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   const auto on_match = [](unsigned id, unsigned long long, unsigned long long, unsigned,
                            void* ctx) -> int {
     auto& st = *static_cast<Scratch::Impl*>(ctx);
-    const PatternRef& ref = st.current->refs[id];
-    if (st.hits[ref.clause]++ == 0) st.touched.push_back(ref.clause);
-    if (ref.positive && !st.is_candidate[ref.rule]) {
-      st.is_candidate[ref.rule] = 1;
-      st.candidates.push_back(ref.rule);
-    }
+    st.on_hit(st.current->refs[id]);
     return 0;
   };
-  for (const auto& d : dbs_) {
-    const auto value = event_field(e, d.field);
-    if (!value) continue;  // a missing field matches no clause
+  const auto scan = [&](uint32_t index, std::string_view value) {
+    const FieldDb& d = dbs_[index];
+    s.scanned[index] = 1;
+    s.scanned_dbs.push_back(index);
+    for (const auto& ref : d.exists_refs) s.on_hit(ref);
+    if (!d.db) return;
     s.current = &d;
     // An empty value still gets scanned so that `equals: ""` can match.
     static constexpr char kEmpty[] = "";
-    const char* data = value->empty() ? kEmpty : value->data();
+    const char* data = value.empty() ? kEmpty : value.data();
     // Fails only on misuse (wrong scratch, corrupt database), which build() rules out.
-    hs_scan(d.db.get(), data, static_cast<unsigned>(value->size()), 0, s.hs.get(), on_match, &s);
+    hs_scan(d.db.get(), data, static_cast<unsigned>(value.size()), 0, s.hs.get(), on_match, &s);
+  };
+  // Walk the event's dozen fields once and find each one's database by hash: cheaper than looking
+  // every database's field up in the event. A missing field is never scanned, so it matches no
+  // clause. Field names are unique in Fields, so each database is scanned at most once.
+  for (const auto& [name, value] : e.fields.all()) {
+    const auto it = db_of_field_.find(std::string_view(name));
+    if (it != db_of_field_.end()) scan(it->second, value);
   }
+  for (uint32_t index : envelope_dbs_) {
+    if (s.scanned[index]) continue;
+    if (const auto value = event_field(e, dbs_[index].field)) scan(index, *value);
+  }
+  for (uint32_t index : s.scanned_dbs) s.scanned[index] = 0;
+  s.scanned_dbs.clear();
   std::vector<size_t> out;
   for (uint32_t r : s.candidates) {
-    const Rule& rule = rules_[r];
     const uint32_t base = clause_base_[r];
-    const auto holds = [&](uint32_t c) { return s.hits[c] >= clause_need_[c]; };
-    bool ok = true;
-    for (uint32_t c = 0; ok && c < rule.match.size(); ++c) ok = holds(base + c);
-    for (uint32_t c = 0; ok && c < rule.exclude.size(); ++c) {
-      ok = !holds(base + static_cast<uint32_t>(rule.match.size()) + c);
-    }
+    const bool ok = eval_condition(
+        rules_[r], [&](uint32_t c) { return s.hits[base + c] >= clause_need_[base + c]; });
     if (ok) out.push_back(r);
   }
   for (uint32_t c : s.touched) s.hits[c] = 0;
@@ -285,6 +327,40 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   s.touched.clear();
   s.candidates.clear();
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+size_t Engine::database_count() const {
+  size_t n = 0;
+  for (const auto& d : dbs_) n += d.db != nullptr;
+  return n;
+}
+
+std::vector<Engine::RuleMatch> Engine::explain(const Event& e) const {
+  Scratch::Impl& s = *own_scratch_->impl_;
+  s.record = true;
+  s.recorded.clear();
+  const std::vector<size_t> matched = match(e, *own_scratch_);
+  s.record = false;
+  std::vector<RuleMatch> out;
+  for (size_t r : matched) {
+    RuleMatch rm;
+    rm.rule = r;
+    const uint32_t base = clause_base_[r];
+    const uint32_t end = base + static_cast<uint32_t>(rules_[r].clauses.size());
+    std::map<uint32_t, std::vector<uint32_t>> by_clause;
+    for (const auto& [flat, value] : s.recorded) {
+      if (flat < base || flat >= end) continue;
+      auto& values = by_clause[flat - base];
+      if (rules_[r].clauses[flat - base].kind != MatchKind::kExists) values.push_back(value);
+    }
+    for (auto& [c, values] : by_clause) {
+      std::sort(values.begin(), values.end());
+      rm.hits.push_back({c, std::move(values)});
+    }
+    out.push_back(std::move(rm));
+  }
+  s.recorded.clear();
   return out;
 }
 

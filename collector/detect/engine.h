@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "collector/decode/event.h"
@@ -21,6 +22,7 @@ namespace soc {
 std::optional<std::string_view> event_field(const Event& e, std::string_view name);
 
 // The Hyperscan expression and flags for value `i` of `m` (literals are escaped and anchored).
+// Not for kExists, which needs no pattern.
 std::string hs_expression(const FieldMatcher& m, size_t i);
 unsigned hs_flags(const FieldMatcher& m);
 
@@ -50,7 +52,7 @@ class Engine {
   };
 
   // Compiles every pattern of every rule. Fails when Hyperscan refuses a pattern (the Error names
-  // the rule) or a rule has no positive clause.
+  // the rule) or a rule's condition could hold without any positive clause hitting.
   static Result<std::unique_ptr<Engine>> build(std::vector<Rule> rules);
 
   Engine(const Engine&) = delete;
@@ -65,16 +67,42 @@ class Engine {
   // Same with the engine's own scratch: convenient, but not thread-safe.
   std::vector<size_t> match(const Event& e) const;
 
+  // Why rules matched, for rule authors (socctl rules test): per matching rule, the clauses whose
+  // patterns hit and which of their values. Slower than match() and not thread-safe.
+  struct ClauseHit {
+    uint32_t clause = 0;           // index into the rule's clauses
+    std::vector<uint32_t> values;  // indices into the clause's values (empty for exists)
+  };
+  struct RuleMatch {
+    size_t rule = 0;
+    std::vector<ClauseHit> hits;  // ascending by clause
+  };
+  std::vector<RuleMatch> explain(const Event& e) const;
+
+  // Number of Hyperscan databases (distinct fields with patterns) and patterns in them.
+  size_t database_count() const;
+  size_t pattern_count() const { return pattern_count_; }
+
   const std::vector<Rule>& rules() const { return rules_; }
 
  private:
   struct FieldDb;
 
+  // Transparent hashing: look fields up by string_view without building a std::string.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   std::vector<Rule> rules_;
   std::vector<FieldDb> dbs_;
+  std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> db_of_field_;
+  // Databases of the names event_field() can fill from the envelope when no decoder set them.
+  std::vector<uint32_t> envelope_dbs_;
   std::vector<uint32_t> clause_base_;  // rule -> index of its first clause in the flat counters
   std::vector<uint32_t> clause_need_;  // flat clause -> pattern hits needed (1, or all values)
   uint32_t clause_total_ = 0;
+  size_t pattern_count_ = 0;
   mutable std::unique_ptr<Scratch> own_scratch_;
 };
 

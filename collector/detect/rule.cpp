@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <system_error>
 
+#include "collector/detect/condition.h"
 #include "collector/detect/engine.h"
 #include "common/yaml_file.h"
 
@@ -75,25 +77,41 @@ std::vector<std::string> string_list(const std::string& file, const YAML::Node& 
   return out;
 }
 
+// The event's raw line: what `keywords` search.
+constexpr const char* kKeywordsField = "event.original";
+
+bool valid_selection_name(const std::string& s) {
+  if (s.empty() || s.size() > 128 || is_condition_keyword(s)) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// A matcher mapping such as {contains: [a, b], nocase: true}, or a bare value / list (`bare`).
 FieldMatcher parse_matcher(const std::string& file, const std::string& field,
-                           const YAML::Node& value) {
+                           const YAML::Node& value, MatchKind bare) {
   FieldMatcher m;
   m.field = field;
   m.where = yaml_location(file, value);
   if (value.IsNull()) yaml_fail(file, value, fmt::format("field '{}' needs a value", field));
   if (!value.IsMap()) {
-    // Bare scalar or list: exact match against any of the values.
-    m.kind = MatchKind::kEquals;
+    m.kind = bare;
     m.values = string_list(file, value, fmt::format("field '{}'", field));
+    if (bare != MatchKind::kEquals) {
+      for (const auto& s : m.values) {
+        if (s.empty()) yaml_fail(file, value, "empty keyword would match everything");
+      }
+    }
     return m;
   }
-  yaml_check_keys(file, value,
-                  {"equals", "contains", "startswith", "endswith", "regex", "nocase", "all"});
+  yaml_check_keys(
+      file, value,
+      {"equals", "contains", "startswith", "endswith", "regex", "exists", "nocase", "all"});
   check_unique_keys(file, value);
   static const std::pair<const char*, MatchKind> kKinds[] = {
       {"equals", MatchKind::kEquals},         {"contains", MatchKind::kContains},
       {"startswith", MatchKind::kStartsWith}, {"endswith", MatchKind::kEndsWith},
-      {"regex", MatchKind::kRegex},
+      {"regex", MatchKind::kRegex},           {"exists", MatchKind::kExists},
   };
   int found = 0;
   for (const auto& [key, kind] : kKinds) {
@@ -102,11 +120,15 @@ FieldMatcher parse_matcher(const std::string& file, const std::string& field,
     if (++found > 1) {
       yaml_fail(file, v,
                 fmt::format("field '{}' has more than one of equals, contains, startswith, "
-                            "endswith, regex (use one per field)",
+                            "endswith, regex, exists (use one per field)",
                             field));
     }
     m.kind = kind;
     m.where = yaml_location(file, v);
+    if (kind == MatchKind::kExists) {
+      m.negate = !yaml_bool(file, v, "exists");
+      continue;
+    }
     m.values = string_list(file, v, fmt::format("field '{}' {}", field, key));
     for (const auto& s : m.values) {
       if (s.empty() && kind != MatchKind::kEquals) {
@@ -117,14 +139,25 @@ FieldMatcher parse_matcher(const std::string& file, const std::string& field,
   }
   if (found == 0) {
     yaml_fail(file, value,
-              fmt::format("field '{}' needs one of equals, contains, startswith, endswith, regex",
+              fmt::format("field '{}' needs one of equals, contains, startswith, endswith, regex, "
+                          "exists",
                           field));
   }
   if (const YAML::Node n = value["nocase"]) m.nocase = yaml_bool(file, n, "nocase");
   if (const YAML::Node a = value["all"]) m.all = yaml_bool(file, a, "all");
+  if (m.kind == MatchKind::kExists && (value["nocase"] || value["all"])) {
+    yaml_fail(file, value["nocase"] ? value["nocase"] : value["all"],
+              "exists takes no nocase / all");
+  }
   return m;
 }
 
+// `keywords: ...`: a matcher on the raw line where a bare value or list means `contains`.
+FieldMatcher parse_keywords(const std::string& file, const YAML::Node& node) {
+  return parse_matcher(file, kKeywordsField, node, MatchKind::kContains);
+}
+
+// A mapping of field names to matchers (the reserved name `keywords` searches the raw line).
 std::vector<FieldMatcher> parse_clauses(const std::string& file, const YAML::Node& node,
                                         const std::string& what) {
   if (!node.IsMap()) yaml_fail(file, node, what + " must be a mapping of field names to matchers");
@@ -139,15 +172,177 @@ std::vector<FieldMatcher> parse_clauses(const std::string& file, const YAML::Nod
     if (!seen.insert(field).second) {
       yaml_fail(file, kv.first, fmt::format("field '{}' listed twice in {}", field, what));
     }
-    out.push_back(parse_matcher(file, field, kv.second));
+    if (field == "keywords") {
+      out.push_back(parse_keywords(file, kv.second));
+    } else {
+      out.push_back(parse_matcher(file, field, kv.second, MatchKind::kEquals));
+    }
   }
   return out;
+}
+
+// Appends `ms` to r.clauses and returns their indices.
+std::vector<uint32_t> add_clauses(Rule& r, std::vector<FieldMatcher> ms) {
+  std::vector<uint32_t> idx;
+  for (auto& m : ms) {
+    idx.push_back(static_cast<uint32_t>(r.clauses.size()));
+    r.clauses.push_back(std::move(m));
+  }
+  return idx;
+}
+
+uint32_t add_node(Rule& r, CondNode n) {
+  r.condition.push_back(std::move(n));
+  return static_cast<uint32_t>(r.condition.size() - 1);
+}
+
+// The node for "every clause in `idx` holds" (a single clause needs no And node).
+uint32_t all_of_clauses(Rule& r, const std::vector<uint32_t>& idx) {
+  std::vector<uint32_t> kids;
+  for (uint32_t c : idx) kids.push_back(add_node(r, {CondNode::Op::kClause, c, {}}));
+  if (kids.size() == 1) return kids[0];
+  return add_node(r, {CondNode::Op::kAnd, 0, std::move(kids)});
+}
+
+uint32_t selection_node(Rule& r, const Selection& s) {
+  std::vector<uint32_t> alts;
+  for (const auto& a : s.alternatives) alts.push_back(all_of_clauses(r, a));
+  if (alts.size() == 1) return alts[0];
+  return add_node(r, {CondNode::Op::kOr, 0, std::move(alts)});
+}
+
+// The old form: every `match` clause (and `keywords`) holds and no `not` clause does.
+void build_match_form(const std::string& file, const YAML::Node& node, Rule& r) {
+  std::vector<FieldMatcher> pos;
+  if (const YAML::Node m = node["match"]) pos = parse_clauses(file, m, "match");
+  if (const YAML::Node k = node["keywords"]) pos.push_back(parse_keywords(file, k));
+  if (pos.empty()) yaml_fail(file, node, "missing required key 'match' (or 'selections')");
+  Selection match{"match", {add_clauses(r, std::move(pos))}};
+  const uint32_t match_node = selection_node(r, match);
+  r.selections.push_back(std::move(match));
+  r.condition_root = match_node;
+  r.condition_text = "match";
+  if (const YAML::Node n = node["not"]) {
+    Selection excl{"not", {}};
+    for (uint32_t c : add_clauses(r, parse_clauses(file, n, "not"))) {
+      excl.alternatives.push_back({c});
+    }
+    const uint32_t any = selection_node(r, excl);
+    const uint32_t none = add_node(r, {CondNode::Op::kNot, 0, {any}});
+    r.condition_root = add_node(r, {CondNode::Op::kAnd, 0, {match_node, none}});
+    r.selections.push_back(std::move(excl));
+    r.condition_text = "match and not not";
+  }
+}
+
+// "file:line:col" of byte `offset` inside the scalar `node` (exact for one-line scalars).
+std::string offset_location(const std::string& file, const YAML::Node& node, size_t offset) {
+  const YAML::Mark m = node.Mark();
+  if (m.is_null()) return file;
+  const std::string& text = node.Scalar();
+  if (text.find('\n') != std::string::npos) return yaml_location(file, node);
+  const bool quoted = node.Tag() == "!";
+  return fmt::format("{}:{}:{}", file, m.line + 1, m.column + 1 + offset + (quoted ? 1 : 0));
+}
+
+uint32_t build_condition(Rule& r, const CondExpr& e, const std::map<std::string, uint32_t>& sel) {
+  switch (e.kind) {
+    case CondExpr::Kind::kName:
+      return sel.at(e.name);
+    case CondExpr::Kind::kNot:
+      return add_node(r, {CondNode::Op::kNot, 0, {build_condition(r, e.kids.at(0), sel)}});
+    case CondExpr::Kind::kAnd:
+    case CondExpr::Kind::kOr: {
+      std::vector<uint32_t> kids;
+      for (const auto& k : e.kids) kids.push_back(build_condition(r, k, sel));
+      return add_node(
+          r, {e.kind == CondExpr::Kind::kAnd ? CondNode::Op::kAnd : CondNode::Op::kOr, 0, kids});
+    }
+    case CondExpr::Kind::kAnyOf:
+    case CondExpr::Kind::kAllOf:
+      break;  // expanded before
+  }
+  return 0;
+}
+
+void mark_used(const CondExpr& e, std::set<std::string>& used) {
+  if (e.kind == CondExpr::Kind::kName) used.insert(e.name);
+  for (const auto& k : e.kids) mark_used(k, used);
+}
+
+// The Sigma-style form: named selections and a boolean condition over them.
+void build_selection_form(const std::string& file, const YAML::Node& node, Rule& r) {
+  for (const char* k : {"match", "not", "keywords"}) {
+    if (node[k]) {
+      yaml_fail(
+          file, node[k],
+          fmt::format("'{}' cannot be combined with 'selections' (put it in a selection)", k));
+    }
+  }
+  const YAML::Node sels = node["selections"];
+  const YAML::Node cond = node["condition"];
+  if (!cond) yaml_fail(file, sels, "'selections' needs a 'condition'");
+  if (!sels.IsMap() || sels.size() == 0) {
+    yaml_fail(file, sels, "selections must be a non-empty mapping of names to selections");
+  }
+  check_unique_keys(file, sels);
+  std::vector<std::string> names;
+  std::map<std::string, YAML::Node> name_nodes;
+  for (const auto& kv : sels) {
+    const std::string name = yaml_string(file, kv.first, "selection name");
+    if (!valid_selection_name(name)) {
+      yaml_fail(file, kv.first,
+                fmt::format("invalid selection name '{}' (letters, digits, '_', '.', '-'; not "
+                            "and/or/not/of/them/all/any)",
+                            name));
+    }
+    const YAML::Node& v = kv.second;
+    Selection s{name, {}};
+    const std::string what = fmt::format("selection '{}'", name);
+    if (v.IsSequence() && v.size() > 0 && v[0].IsScalar()) {
+      // A list of strings: keywords, as in Sigma.
+      s.alternatives.push_back(add_clauses(r, {parse_keywords(file, v)}));
+    } else if (v.IsSequence()) {
+      if (v.size() == 0) yaml_fail(file, v, what + " must not be an empty list");
+      for (const auto& alt : v)
+        s.alternatives.push_back(add_clauses(r, parse_clauses(file, alt, what)));
+    } else {
+      s.alternatives.push_back(add_clauses(r, parse_clauses(file, v, what)));
+    }
+    names.push_back(name);
+    name_nodes[name] = kv.first;
+    r.selections.push_back(std::move(s));
+  }
+
+  r.condition_text = yaml_string(file, cond, "condition");
+  CondParse parsed = parse_condition(r.condition_text);
+  if (!parsed.expr) {
+    throw YamlError(fmt::format("{}: condition: {}",
+                                offset_location(file, cond, parsed.error.offset),
+                                parsed.error.message));
+  }
+  CondExpr expr = std::move(*parsed.expr);
+  if (auto err = expand_condition(expr, names)) {
+    throw YamlError(
+        fmt::format("{}: condition: {}", offset_location(file, cond, err->offset), err->message));
+  }
+  std::set<std::string> used;
+  mark_used(expr, used);
+  for (const auto& n : names) {
+    if (!used.count(n)) {
+      yaml_fail(file, name_nodes[n], fmt::format("selection '{}' is not used in the condition", n));
+    }
+  }
+  std::map<std::string, uint32_t> sel_nodes;
+  for (const auto& s : r.selections) sel_nodes[s.name] = selection_node(r, s);
+  r.condition_root = build_condition(r, expr, sel_nodes);
 }
 
 Rule parse_rule(const std::string& file, const YAML::Node& node) {
   if (!node.IsMap()) yaml_fail(file, node, "a rule must be a mapping");
   yaml_check_keys(file, node,
-                  {"id", "title", "title_vi", "description", "severity", "mitre", "match", "not",
+                  {"id", "title", "title_vi", "description", "severity", "mitre", "author",
+                   "sigma_id", "references", "match", "not", "keywords", "selections", "condition",
                    "group_by", "threshold", "suppress", "evidence"});
   check_unique_keys(file, node);
   const auto required = [&](const char* key) {
@@ -171,6 +366,9 @@ Rule parse_rule(const std::string& file, const YAML::Node& node) {
   if (r.title.empty()) yaml_fail(file, node["title"], "title must not be empty");
   if (const YAML::Node n = node["title_vi"]) r.title_vi = yaml_string(file, n, "title_vi");
   if (const YAML::Node n = node["description"]) r.description = yaml_string(file, n, "description");
+  if (const YAML::Node n = node["author"]) r.author = yaml_string(file, n, "author");
+  if (const YAML::Node n = node["sigma_id"]) r.sigma_id = yaml_string(file, n, "sigma_id");
+  if (const YAML::Node n = node["references"]) r.references = string_list(file, n, "references");
 
   const YAML::Node sev = required("severity");
   const auto severity = parse_severity(yaml_string(file, sev, "severity"));
@@ -192,21 +390,39 @@ Rule parse_rule(const std::string& file, const YAML::Node& node) {
     r.mitre = ids;
   }
 
-  r.match = parse_clauses(file, required("match"), "match");
-  if (const YAML::Node n = node["not"]) r.exclude = parse_clauses(file, n, "not");
+  YAML::Node cond_node;
+  if (node["selections"]) {
+    build_selection_form(file, node, r);
+    cond_node = node["condition"];
+  } else {
+    if (node["condition"]) yaml_fail(file, node["condition"], "'condition' needs 'selections'");
+    build_match_form(file, node, r);
+    cond_node = node["match"] ? node["match"] : node["keywords"];
+  }
+  // The engine evaluates a rule only when one of its patterns hit, so a condition that holds
+  // when nothing hit ("not filter", "a or not b") would silently never fire: refuse it.
+  if (eval_condition(r, [](uint32_t) { return false; })) {
+    yaml_fail(file, cond_node,
+              fmt::format("condition '{}' holds for an event that matches none of its selections; "
+                          "a rule needs at least one positive selection joined with 'and' (e.g. "
+                          "'sel and not filter', not 'not filter' alone)",
+                          r.condition_text));
+  }
 
-  if (const YAML::Node n = node["group_by"]) {
-    r.group_by = string_list(file, n, "group_by");
+  const auto field_list = [&](const YAML::Node& n, const std::string& what) {
+    auto out = string_list(file, n, what);
     std::set<std::string> seen;
-    for (const auto& f : r.group_by) {
+    for (const auto& f : out) {
       if (!valid_field_name(f)) yaml_fail(file, n, fmt::format("invalid field name '{}'", f));
       if (!seen.insert(f).second) yaml_fail(file, n, fmt::format("'{}' listed twice", f));
     }
-  }
+    return out;
+  };
+  if (const YAML::Node n = node["group_by"]) r.group_by = field_list(n, "group_by");
 
   if (const YAML::Node n = node["threshold"]) {
     if (!n.IsMap()) yaml_fail(file, n, "threshold must be a mapping {count: N, within: T}");
-    yaml_check_keys(file, n, {"count", "within"});
+    yaml_check_keys(file, n, {"count", "within", "distinct", "group_by"});
     check_unique_keys(file, n);
     if (!n["count"]) yaml_fail(file, n, "threshold needs 'count'");
     if (!n["within"]) yaml_fail(file, n, "threshold needs 'within'");
@@ -221,7 +437,26 @@ Rule parse_rule(const std::string& file, const YAML::Node& node) {
     if (within < 1 || within > kMaxDuration) {
       yaml_fail(file, n["within"], "threshold within must be between 1s and 30d");
     }
-    r.threshold = Threshold{static_cast<uint32_t>(count), within};
+    Threshold th{static_cast<uint32_t>(count), within, {}};
+    if (const YAML::Node d = n["distinct"]) {
+      th.distinct = yaml_string(file, d, "threshold distinct");
+      if (!valid_field_name(th.distinct)) {
+        yaml_fail(file, d, fmt::format("invalid field name '{}'", th.distinct));
+      }
+    }
+    if (const YAML::Node g = n["group_by"]) {
+      // Sugar: group_by may sit inside the threshold, where it reads naturally.
+      if (node["group_by"]) yaml_fail(file, g, "group_by given both in the rule and in threshold");
+      r.group_by = field_list(g, "group_by");
+    }
+    if (!th.distinct.empty() &&
+        std::find(r.group_by.begin(), r.group_by.end(), th.distinct) != r.group_by.end()) {
+      yaml_fail(file, n["distinct"],
+                fmt::format("'{}' is both counted distinct and grouped by: each group would only "
+                            "ever see one value",
+                            th.distinct));
+    }
+    r.threshold = std::move(th);
   }
 
   if (const YAML::Node n = node["suppress"]) {
@@ -249,13 +484,7 @@ struct Loaded {
 };
 
 // Parses one file rule by rule so that one broken rule does not hide the others.
-void parse_file(const std::string& file, Loaded& out) {
-  auto doc = load_yaml_file(file);
-  if (!doc.ok()) {
-    out.errors.push_back(doc.error());
-    return;
-  }
-  const YAML::Node& root = doc.value();
+void parse_document(const std::string& file, const YAML::Node& root, Loaded& out) {
   if (!root || root.IsNull()) return;  // empty or comment-only file
   const auto one = [&](const YAML::Node& n) {
     try {
@@ -274,6 +503,15 @@ void parse_file(const std::string& file, Loaded& out) {
     out.errors.push_back(
         fmt::format("{}: expected a rule mapping or a list of rules", yaml_location(file, root)));
   }
+}
+
+void parse_file(const std::string& file, Loaded& out) {
+  auto doc = load_yaml_file(file);
+  if (!doc.ok()) {
+    out.errors.push_back(doc.error());
+    return;
+  }
+  parse_document(file, doc.value(), out);
 }
 
 // Moves rules whose id was already seen to errors, naming both places.
@@ -308,6 +546,42 @@ Result<std::vector<Rule>> finish(Loaded l, bool skip_broken, std::vector<std::st
 
 }  // namespace
 
+std::string_view to_string(MatchKind k) {
+  switch (k) {
+    case MatchKind::kEquals:
+      return "equals";
+    case MatchKind::kContains:
+      return "contains";
+    case MatchKind::kStartsWith:
+      return "startswith";
+    case MatchKind::kEndsWith:
+      return "endswith";
+    case MatchKind::kRegex:
+      return "regex";
+    case MatchKind::kExists:
+      return "exists";
+  }
+  return "equals";
+}
+
+std::vector<bool> positive_clauses(const Rule& r) {
+  std::vector<bool> out(r.clauses.size(), false);
+  // (node, under an odd number of nots); the condition is a small DAG, so a plain walk is fine.
+  std::vector<std::pair<uint32_t, bool>> stack{{r.condition_root, false}};
+  while (!stack.empty()) {
+    const auto [node, negated] = stack.back();
+    stack.pop_back();
+    const CondNode& n = r.condition[node];
+    if (n.op == CondNode::Op::kClause) {
+      if (negated == r.clauses[n.clause].negate) out[n.clause] = true;
+      continue;
+    }
+    const bool flip = n.op == CondNode::Op::kNot;
+    for (uint32_t k : n.kids) stack.emplace_back(k, negated != flip);
+  }
+  return out;
+}
+
 Result<std::vector<Rule>> load_rules_file(const std::string& file) {
   Loaded l;
   parse_file(file, l);
@@ -315,8 +589,20 @@ Result<std::vector<Rule>> load_rules_file(const std::string& file) {
   return finish(std::move(l), false, nullptr);
 }
 
+Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::string& name) {
+  Loaded l;
+  try {
+    parse_document(name, YAML::Load(text), l);
+  } catch (const YAML::Exception& e) {
+    return Error{fmt::format("{}:{}:{}: YAML syntax error: {}", name, e.mark.line + 1,
+                             e.mark.column + 1, e.msg)};
+  }
+  reject_duplicates(l);
+  return finish(std::move(l), false, nullptr);
+}
+
 Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken,
-                                     std::vector<std::string>* skipped) {
+                                     std::vector<std::string>* skipped, size_t* files_read) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{fmt::format("{}: not a rules directory", dir)};
   std::vector<std::string> files;
@@ -330,6 +616,7 @@ Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken,
   }
   if (ec) return Error{fmt::format("{}: cannot list rules: {}", dir, ec.message())};
   std::sort(files.begin(), files.end());
+  if (files_read != nullptr) *files_read = files.size();
   Loaded l;
   for (const auto& f : files) parse_file(f, l);
   reject_duplicates(l);

@@ -11,21 +11,44 @@
 
 namespace soc {
 
-enum class MatchKind { kEquals, kContains, kStartsWith, kEndsWith, kRegex };
+enum class MatchKind { kEquals, kContains, kStartsWith, kEndsWith, kRegex, kExists };
+std::string_view to_string(MatchKind k);
 
-// One field clause: `field` matches any of `values` (or all of them with `all`).
+// One field clause: `field` matches any of `values` (or all of them with `all`). kExists has no
+// values: it holds when the field is present (`exists: true`) or, with `negate`, absent
+// (`exists: false`).
 struct FieldMatcher {
   std::string field;
   MatchKind kind = MatchKind::kEquals;
   std::vector<std::string> values;  // literals, or Hyperscan regexes for kRegex
   bool nocase = false;
-  bool all = false;   // every value must match instead of any
-  std::string where;  // "file:line:column" of the values, for compile errors
+  bool all = false;     // every value must match instead of any
+  bool negate = false;  // the clause holds when the match does NOT (only `exists: false`)
+  std::string where;    // "file:line:column" of the values, for compile errors
+};
+
+// A named group of clauses: holds when any alternative holds; an alternative holds when all of
+// its clauses hold. A selection written as a mapping has one alternative; a list of mappings
+// (Sigma's "list of maps") has one per mapping.
+struct Selection {
+  std::string name;
+  std::vector<std::vector<uint32_t>> alternatives;  // indices into Rule::clauses
+};
+
+// The rule's condition compiled to a tree over clauses. Rule::condition holds the nodes; the
+// root is Rule::condition_root.
+struct CondNode {
+  enum class Op { kClause, kAnd, kOr, kNot };
+  Op op = Op::kClause;
+  uint32_t clause = 0;         // kClause
+  std::vector<uint32_t> kids;  // kAnd / kOr / kNot (one kid)
 };
 
 struct Threshold {
   uint32_t count = 0;  // >= 2
   int64_t within_seconds = 0;
+  // When set: count distinct values of this field (one source trying N users) instead of events.
+  std::string distinct;
 };
 
 struct Rule {
@@ -35,25 +58,74 @@ struct Rule {
   std::string description;
   Severity severity = Severity::kMedium;
   std::vector<std::string> mitre;
+  // Attribution, kept from imported (Sigma) rules: their licence requires the author to travel
+  // with the rule and with the alerts it raises.
+  std::string author;
+  std::string sigma_id;
+  std::vector<std::string> references;
   std::string file;  // where the rule was defined (1-based line and column)
   int line = 0;
   int column = 0;
-  std::vector<FieldMatcher> match;    // all must hold (at least one)
-  std::vector<FieldMatcher> exclude;  // `not:`: none may hold
+
+  std::vector<FieldMatcher> clauses;  // every field clause of the rule
+  std::vector<Selection> selections;  // named groups of clauses (`match`/`not` become two)
+  std::vector<CondNode> condition;    // the boolean condition over the clauses
+  uint32_t condition_root = 0;
+  std::string condition_text;  // as written (or "match and not not" for match/not)
+
   std::vector<std::string> group_by;
   std::optional<Threshold> threshold;
   int64_t suppress_seconds = 3600;
   uint32_t evidence_max = 10;
 };
 
+// Evaluates the condition tree given whether each clause's pattern(s) hit (`hit(clause)`);
+// `negate` clauses are inverted here.
+template <class HitFn>
+bool eval_condition(const Rule& r, uint32_t node, const HitFn& hit) {
+  const CondNode& n = r.condition[node];
+  switch (n.op) {
+    case CondNode::Op::kClause:
+      return hit(n.clause) != r.clauses[n.clause].negate;
+    case CondNode::Op::kAnd:
+      for (uint32_t k : n.kids) {
+        if (!eval_condition(r, k, hit)) return false;
+      }
+      return true;
+    case CondNode::Op::kOr:
+      for (uint32_t k : n.kids) {
+        if (eval_condition(r, k, hit)) return true;
+      }
+      return false;
+    case CondNode::Op::kNot:
+      return !eval_condition(r, n.kids[0], hit);
+  }
+  return false;
+}
+template <class HitFn>
+bool eval_condition(const Rule& r, const HitFn& hit) {
+  return eval_condition(r, r.condition_root, hit);
+}
+
+// Per clause: true when the clause appears with positive polarity somewhere in the condition
+// (under an even number of `not`, and not `exists: false`). A rule whose condition is false when
+// no clause hit can only become true through a positive clause, so the engine evaluates a rule
+// only when one of those hit.
+std::vector<bool> positive_clauses(const Rule& r);
+
 // Loads one file holding a rule mapping or a sequence of them. Every broken rule is reported, one
 // per line of the Error's message, as "file:line:column: reason".
 Result<std::vector<Rule>> load_rules_file(const std::string& file);
 
+// Same for rules held in memory; `name` stands for the file in locations.
+Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::string& name);
+
 // Loads every *.yml / *.yaml under `dir` (recursively, sorted by path); rule ids must be unique
 // across all of them. On any broken rule returns an Error listing all of them, one per line. With
 // `skip_broken` the good rules are returned and the messages go to `*skipped` instead.
+// `files_read`, when given, receives how many rule files were read.
 Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken = false,
-                                     std::vector<std::string>* skipped = nullptr);
+                                     std::vector<std::string>* skipped = nullptr,
+                                     size_t* files_read = nullptr);
 
 }  // namespace soc

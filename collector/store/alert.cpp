@@ -105,6 +105,9 @@ json to_json(const Alert& a) {
       {"title_vi", a.title_vi},
       {"severity", std::string(to_string(a.severity))},
       {"mitre", a.mitre},
+      {"author", a.author},
+      {"sigma_id", a.sigma_id},
+      {"references", a.references},
       {"host", a.host},
       {"org", a.org},
       {"agent", a.agent},
@@ -139,16 +142,22 @@ Result<Alert> alert_from_json_value(const json& j) {
     if (!s) r.fail("severity", "is not low, medium, high or critical: " + severity);
     if (s) a.severity = *s;
   }
-  if (const json* m = r.find("mitre", false)) {
-    if (!m->is_array()) r.fail("mitre", "must be an array of strings");
+  const auto strings = [&](const char* name, std::vector<std::string>& out) {
+    const json* m = r.find(name, false);
+    if (m == nullptr) return;
+    if (!m->is_array()) r.fail(name, "must be an array of strings");
     for (const auto& t : m->is_array() ? *m : json::array()) {
       if (!t.is_string()) {
-        r.fail("mitre", "must be an array of strings");
+        r.fail(name, "must be an array of strings");
         break;
       }
-      a.mitre.push_back(t.get<std::string>());
+      out.push_back(t.get<std::string>());
     }
-  }
+  };
+  strings("mitre", a.mitre);
+  r.str("author", a.author);
+  r.str("sigma_id", a.sigma_id);
+  strings("references", a.references);
   r.str("host", a.host);
   r.str("org", a.org);
   r.str("agent", a.agent);

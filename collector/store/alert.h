@@ -30,6 +30,9 @@ struct Alert {
   std::string title_vi;
   Severity severity = Severity::kMedium;
   std::vector<std::string> mitre;
+  std::string author;  // rule attribution (Sigma rules keep their author), empty for our own
+  std::string sigma_id;
+  std::vector<std::string> references;
   std::string host;
   std::string org;
   std::string agent;

@@ -83,6 +83,9 @@ Alert new_alert(const Detection& d, SysTime now) {
   a.title_vi = d.title_vi;
   a.severity = d.severity;
   a.mitre = d.mitre;
+  a.author = d.author;
+  a.sigma_id = d.sigma_id;
+  a.references = d.references;
   a.host = d.host;
   a.org = d.org;
   a.agent = d.agent;

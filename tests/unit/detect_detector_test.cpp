@@ -305,5 +305,106 @@ TEST(DetectorEvidence, ZeroEvidenceKeepsNone) {
   for (const auto& x : out) EXPECT_TRUE(x.evidence.empty()) << x.rule_id;
 }
 
+const char* kSpray = R"(
+- id: spray
+  title: Password spraying
+  severity: high
+  match: {process.name: sshd, event.outcome: failure}
+  threshold: {distinct: user.name, count: 4, within: 5m, group_by: [source.ip]}
+  suppress: 1h
+  evidence: 3
+)";
+
+TEST(DetectorDistinct, FiresOnTheNthDistinctValueOnly) {
+  auto en = engine_from(kSpray);
+  ASSERT_TRUE(en);
+  Detector d(*en);
+  // Many failures for the same user do not count as spraying.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(d.process(ssh(kT0 + seconds(i), "203.0.113.7", "failure", "root")).empty());
+  }
+  EXPECT_TRUE(d.process(ssh(kT0 + seconds(20), "203.0.113.7", "failure", "admin")).empty());
+  EXPECT_TRUE(d.process(ssh(kT0 + seconds(21), "203.0.113.7", "failure", "oracle")).empty());
+  // Another source's users do not add to this one's.
+  EXPECT_TRUE(d.process(ssh(kT0 + seconds(22), "198.51.100.1", "failure", "guest")).empty());
+  const Event fourth = ssh(kT0 + seconds(30), "203.0.113.7", "failure", "guest");
+  const auto st_before = d.threshold_state(0, fourth);
+  ASSERT_TRUE(st_before);
+  EXPECT_EQ(st_before->have, 3u);
+  EXPECT_EQ(st_before->need, 4u);
+  EXPECT_EQ(st_before->within_seconds, 300);
+  const auto out = d.process(fourth);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule_id, "spray");
+  EXPECT_EQ(out[0].count, 4u);
+  EXPECT_EQ(out[0].last_seen, kT0 + seconds(30));
+  EXPECT_EQ(out[0].first_seen, kT0 + seconds(9));  // root's newest time
+  EXPECT_EQ(out[0].evidence.size(), 3u);
+  using Group = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(out[0].group, (Group{{"source.ip", "203.0.113.7"}}));
+  const auto st_after = d.threshold_state(0, fourth);
+  ASSERT_TRUE(st_after);
+  EXPECT_TRUE(st_after->fired);
+  // Further events in the window fold into the alert.
+  const auto more = d.process(ssh(kT0 + seconds(31), "203.0.113.7", "failure", "x"));
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].count, 1u);
+  EXPECT_EQ(more[0].alert_id, out[0].alert_id);
+}
+
+TEST(DetectorDistinct, ValuesOutsideTheWindowDoNotCount) {
+  auto en = engine_from(kSpray);
+  ASSERT_TRUE(en);
+  Detector d(*en);
+  // Four users, but spread over more than five minutes: never four within 5m.
+  const char* users[] = {"a", "b", "c", "d", "e", "f"};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_TRUE(d.process(ssh(kT0 + seconds(110 * i), "203.0.113.7", "failure", users[i])).empty())
+        << i;
+  }
+  // An event without the distinct field does not count (and does not crash).
+  Event no_user = ssh(kT0 + seconds(700), "203.0.113.7");
+  no_user.fields = Fields();
+  no_user.fields.set("host.name", "web01");
+  no_user.fields.set("process.name", "sshd");
+  no_user.fields.set("event.outcome", "failure");
+  no_user.fields.set("source.ip", "203.0.113.7");
+  EXPECT_TRUE(d.process(no_user).empty());
+  // A late event older than the window does not count either.
+  EXPECT_TRUE(d.process(ssh(kT0, "203.0.113.7", "failure", "zz")).empty());
+}
+
+TEST(DetectorDistinct, StateIsBoundedByTheCount) {
+  auto en = engine_from(kSpray);
+  ASSERT_TRUE(en);
+  Detector d(*en);
+  // Thousands of distinct users: fires every 4, never holds more than 3 between alerts; the
+  // state query never reports more than need - 1.
+  size_t alerts = 0;
+  for (int i = 0; i < 4000; ++i) {
+    const Event e = ssh(kT0 + seconds(i), "203.0.113.7", "failure", "u" + std::to_string(i));
+    const auto st = d.threshold_state(0, e);
+    ASSERT_TRUE(st);
+    EXPECT_LT(st->have, 4u);
+    for (const auto& x : d.process(e)) alerts += x.count == 4;
+  }
+  EXPECT_GE(alerts, 2u);  // one per suppress window (1 h): 4000 s spans two
+  EXPECT_EQ(d.group_count(), 1u);
+}
+
+TEST(DetectorState, NothingForRulesWithoutThreshold) {
+  auto en = engine_from(kRules);
+  ASSERT_TRUE(en);
+  Detector d(*en);
+  EXPECT_FALSE(d.threshold_state(1, ssh(kT0, "1.1.1.1", "success")));
+  const auto st = d.threshold_state(0, ssh(kT0, "1.1.1.1"));
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->have, 0u);
+  d.process(ssh(kT0, "1.1.1.1"));
+  d.process(ssh(kT0 + seconds(1), "1.1.1.1"));
+  EXPECT_EQ(d.threshold_state(0, ssh(kT0, "1.1.1.1"))->have, 2u);
+  EXPECT_EQ(d.threshold_state(0, ssh(kT0, "2.2.2.2"))->have, 0u);  // another group
+}
+
 }  // namespace
 }  // namespace soc

@@ -238,11 +238,146 @@ TEST(EngineMatch, BuildReportsRegexErrorsWithLocation) {
   m.kind = MatchKind::kRegex;
   m.values = {"(?<=x)y"};
   m.where = "x.yml:9:14";
-  r.match.push_back(m);
+  r.clauses.push_back(m);
+  r.selections.push_back({"match", {{0}}});
+  r.condition.push_back({CondNode::Op::kClause, 0, {}});
   auto en = Engine::build({r});
   ASSERT_FALSE(en.ok());
   EXPECT_EQ(en.error().rfind("x.yml:9:14: rule 'hand-made': pattern '(?<=x)y'", 0), 0u)
       << en.error();
+}
+
+// A one-rule engine in the selections form.
+std::unique_ptr<Engine> cond_rule(const std::string& selections, const std::string& condition) {
+  return engine_from("id: r\ntitle: R\nseverity: low\nselections:\n" + selections +
+                     "condition: " + condition + "\n");
+}
+
+TEST(EngineCondition, AndOrNotNesting) {
+  auto en = cond_rule(
+      "  a: {process.name: sshd}\n  b: {user.name: root}\n  c: {source.ip: {startswith: '10.'}}\n",
+      "a and not (b or c)");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sshd"}, {"user.name", "alice"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}, {"user.name", "root"}})));
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}, {"source.ip", "10.0.0.1"}})));
+  EXPECT_FALSE(fires(*en, event({{"user.name", "alice"}})));
+  auto any = cond_rule("  a: {process.name: sshd}\n  b: {user.name: root}\n", "a or b");
+  ASSERT_TRUE(any);
+  EXPECT_TRUE(fires(*any, event({{"user.name", "root"}})));
+  EXPECT_TRUE(fires(*any, event({{"process.name", "sshd"}})));
+  EXPECT_FALSE(fires(*any, event({{"process.name", "sudo"}})));
+  // Double negation is positive: not (not a or b) == a and not b.
+  auto dbl = cond_rule("  a: {process.name: sshd}\n  b: {user.name: root}\n", "not (not a or b)");
+  ASSERT_TRUE(dbl);
+  EXPECT_TRUE(fires(*dbl, event({{"process.name", "sshd"}})));
+  EXPECT_FALSE(fires(*dbl, event({{"process.name", "sshd"}, {"user.name", "root"}})));
+}
+
+TEST(EngineCondition, ListOfMapsIsAnyAndMapIsAll) {
+  auto en = cond_rule(
+      "  s:\n    - {process.name: sshd, user.name: root}\n    - {process.name: sudo}\n", "s");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sshd"}, {"user.name", "root"}})));
+  EXPECT_TRUE(fires(*en, event({{"process.name", "sudo"}})));
+  // Clauses of different alternatives never combine: sshd from one, nothing else.
+  EXPECT_FALSE(fires(*en, event({{"process.name", "sshd"}, {"user.name", "alice"}})));
+}
+
+TEST(EngineCondition, QuantifiersOverSelections) {
+  auto all = cond_rule("  sel_a: {f: x}\n  sel_b: {g: y}\n  other: {h: z}\n",
+                       "all of sel_* and not other");
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(fires(*all, event({{"f", "x"}, {"g", "y"}})));
+  EXPECT_FALSE(fires(*all, event({{"f", "x"}})));
+  EXPECT_FALSE(fires(*all, event({{"f", "x"}, {"g", "y"}, {"h", "z"}})));
+}
+
+TEST(EngineCondition, KeywordsSearchTheRawLine) {
+  auto en = cond_rule("  kw: ['error in libcrypto', 'Corrupted MAC']\n", "kw");
+  ASSERT_TRUE(en);
+  Event e = event({});
+  e.env.msg = "Nov 23 12:00:00 web01 sshd[1]: error in libcrypto";
+  EXPECT_TRUE(fires(*en, e));
+  e.env.msg = "Nov 23 12:00:00 web01 sshd[1]: Error In Libcrypto";
+  EXPECT_FALSE(fires(*en, e));  // contains is case-sensitive unless nocase
+  auto top = engine_from(
+      "id: r\ntitle: R\nseverity: low\nmatch: {process.name: sshd}\nkeywords: {contains: "
+      "libcrypto, nocase: true}\n");
+  ASSERT_TRUE(top);
+  e.fields.set("process.name", "sshd");
+  EXPECT_TRUE(fires(*top, e));
+  e.fields.set("process.name", "cron");
+  EXPECT_FALSE(fires(*top, e));
+}
+
+TEST(EngineCondition, ExistsTrueAndFalse) {
+  auto en = cond_rule(
+      "  s: {url.query: {contains: 'cmd='}, http.request.referrer: {exists: false}, "
+      "user_agent.original: {exists: true}}\n",
+      "s");
+  ASSERT_TRUE(en);
+  EXPECT_TRUE(fires(*en, event({{"url.query", "cmd=id"}, {"user_agent.original", ""}})));
+  EXPECT_FALSE(fires(*en, event({{"url.query", "cmd=id"}})));  // no user agent
+  EXPECT_FALSE(fires(*en, event({{"url.query", "cmd=id"},
+                                 {"user_agent.original", "x"},
+                                 {"http.request.referrer", "-"}})));
+  // exists: true alone is positive: the rule is evaluated whenever the field is present.
+  auto present = cond_rule("  s: {source.ip: {exists: true}}\n", "s");
+  ASSERT_TRUE(present);
+  EXPECT_TRUE(fires(*present, event({{"source.ip", "1.2.3.4"}})));
+  EXPECT_FALSE(fires(*present, event({{"user.name", "x"}})));
+}
+
+TEST(EngineCondition, NegativeHitsAloneDoNotMakeARuleFire) {
+  // `not b` with b hitting and a not hitting: the rule is false, and stays false for the next
+  // event too (no state leaks from the negative clause's counter).
+  auto en = cond_rule("  a: {f: x}\n  b: {g: y}\n", "a and not b");
+  ASSERT_TRUE(en);
+  EXPECT_FALSE(fires(*en, event({{"g", "y"}})));
+  EXPECT_TRUE(fires(*en, event({{"f", "x"}})));
+  EXPECT_FALSE(fires(*en, event({{"f", "x"}, {"g", "y"}})));
+  EXPECT_TRUE(fires(*en, event({{"f", "x"}})));
+}
+
+TEST(EngineCondition, ExplainNamesTheClausesAndValuesThatHit) {
+  auto en = cond_rule(
+      "  a: {process.name: [sshd, sudo]}\n  b: {message: {contains: [x, y, z], all: true}}\n"
+      "  c: {user.name: root}\n",
+      "a and b and not c");
+  ASSERT_TRUE(en);
+  const auto ex = en->explain(event({{"process.name", "sudo"}, {"message", "z y x"}}));
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_EQ(ex[0].rule, 0u);
+  ASSERT_EQ(ex[0].hits.size(), 2u);
+  EXPECT_EQ(ex[0].hits[0].clause, 0u);
+  EXPECT_EQ(ex[0].hits[0].values, (std::vector<uint32_t>{1}));  // "sudo"
+  EXPECT_EQ(ex[0].hits[1].clause, 1u);
+  EXPECT_EQ(ex[0].hits[1].values, (std::vector<uint32_t>{0, 1, 2}));
+  EXPECT_TRUE(
+      en->explain(event({{"process.name", "sudo"}, {"message", "z y x"}, {"user.name", "root"}}))
+          .empty());
+  // explain() and match() agree.
+  EXPECT_EQ(en->match(event({{"process.name", "sudo"}, {"message", "z y x"}})),
+            (std::vector<size_t>{0}));
+}
+
+TEST(EngineCondition, BuildRefusesHandMadeNegativeOnlyRule) {
+  Rule r;
+  r.id = "neg";
+  r.file = "n.yml";
+  r.line = 1;
+  r.column = 1;
+  FieldMatcher m;
+  m.field = "f";
+  m.values = {"x"};
+  r.clauses.push_back(m);
+  r.condition.push_back({CondNode::Op::kClause, 0, {}});
+  r.condition.push_back({CondNode::Op::kNot, 0, {0}});
+  r.condition_root = 1;
+  auto en = Engine::build({r});
+  ASSERT_FALSE(en.ok());
+  EXPECT_EQ(en.error(), "n.yml:1:1: rule 'neg' has no positive match clause");
 }
 
 TEST(EngineMatch, EmptyRuleSet) {

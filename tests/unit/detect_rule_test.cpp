@@ -78,18 +78,24 @@ TEST(RuleLoader, ParsesEveryKey) {
   EXPECT_EQ(rule.file, file);
   EXPECT_EQ(rule.line, 2);
   EXPECT_EQ(rule.column, 3);
-  ASSERT_EQ(rule.match.size(), 4u);
-  EXPECT_EQ(rule.match[0].field, "process.name");
-  EXPECT_EQ(rule.match[0].kind, MatchKind::kEquals);
-  EXPECT_EQ(rule.match[0].values, (std::vector<std::string>{"sshd", "sshd-session"}));
-  EXPECT_EQ(rule.match[1].values, (std::vector<std::string>{"failure"}));
-  EXPECT_EQ(rule.match[2].kind, MatchKind::kContains);
-  EXPECT_TRUE(rule.match[2].nocase);
-  EXPECT_FALSE(rule.match[2].all);
-  EXPECT_EQ(rule.match[3].kind, MatchKind::kRegex);
-  EXPECT_TRUE(rule.match[3].all);
-  ASSERT_EQ(rule.exclude.size(), 1u);
-  EXPECT_EQ(rule.exclude[0].kind, MatchKind::kStartsWith);
+  // match: and not: become two selections over five clauses: "match and not not".
+  ASSERT_EQ(rule.clauses.size(), 5u);
+  EXPECT_EQ(rule.clauses[0].field, "process.name");
+  EXPECT_EQ(rule.clauses[0].kind, MatchKind::kEquals);
+  EXPECT_EQ(rule.clauses[0].values, (std::vector<std::string>{"sshd", "sshd-session"}));
+  EXPECT_EQ(rule.clauses[1].values, (std::vector<std::string>{"failure"}));
+  EXPECT_EQ(rule.clauses[2].kind, MatchKind::kContains);
+  EXPECT_TRUE(rule.clauses[2].nocase);
+  EXPECT_FALSE(rule.clauses[2].all);
+  EXPECT_EQ(rule.clauses[3].kind, MatchKind::kRegex);
+  EXPECT_TRUE(rule.clauses[3].all);
+  EXPECT_EQ(rule.clauses[4].kind, MatchKind::kStartsWith);
+  ASSERT_EQ(rule.selections.size(), 2u);
+  EXPECT_EQ(rule.selections[0].name, "match");
+  EXPECT_EQ(rule.selections[0].alternatives, (std::vector<std::vector<uint32_t>>{{0, 1, 2, 3}}));
+  EXPECT_EQ(rule.selections[1].name, "not");
+  EXPECT_EQ(rule.selections[1].alternatives, (std::vector<std::vector<uint32_t>>{{4}}));
+  EXPECT_EQ(positive_clauses(rule), (std::vector<bool>{true, true, true, true, false}));
   EXPECT_EQ(rule.group_by, (std::vector<std::string>{"source.ip", "user.name"}));
   ASSERT_TRUE(rule.threshold.has_value());
   EXPECT_EQ(rule.threshold->count, 5u);
@@ -107,7 +113,7 @@ TEST(RuleLoader, AppliesDefaults) {
   EXPECT_EQ(rule.evidence_max, 10u);
   EXPECT_FALSE(rule.threshold.has_value());
   EXPECT_TRUE(rule.group_by.empty());
-  EXPECT_TRUE(rule.exclude.empty());
+  EXPECT_EQ(rule.selections.size(), 1u);
   EXPECT_EQ(rule.line, 1);
 }
 
@@ -196,6 +202,168 @@ TEST(RuleLoader, MoreValueErrors) {
   EXPECT_NE(err("42\n").find("expected a rule mapping or a list of rules"), std::string::npos);
 }
 
+TEST(RuleLoader, ConditionErrorsPointIntoTheCondition) {
+  const std::string d = kData + "/errors/";
+  EXPECT_EQ(error_of("condition_unknown.yml"),
+            d + "condition_unknown.yml:8:30: condition: unknown selection 'scaner_internal'");
+  EXPECT_EQ(error_of("not_only.yml")
+                .rfind(d + "not_only.yml:9:14: condition 'not filter' holds for an event that "
+                           "matches none of its selections",
+                       0),
+            0u)
+      << error_of("not_only.yml");
+}
+
+TEST(RuleLoader, SelectionsAndCondition) {
+  const std::string file = write_rules(R"(
+- id: sel
+  title: Selections
+  severity: high
+  author: Jane Doe
+  sigma_id: 0f0e0d0c-0000-4000-8000-000000000001
+  references: [https://example.org/a, https://example.org/b]
+  selections:
+    request:
+      http.request.method: [GET, POST]
+      url.query: {contains: "cmd=", nocase: true}
+    scanner:
+      - user_agent.original: {contains: sqlmap}
+      - source.ip: {startswith: "10.99."}
+    tools: [nikto, nmap]
+    present: {http.request.referrer: {exists: true}}
+  condition: "request and not (scanner or 1 of t*) and present"
+)");
+  auto r = load_rules_file(file);
+  ASSERT_TRUE(r.ok()) << r.error();
+  const Rule& rule = r->front();
+  EXPECT_EQ(rule.author, "Jane Doe");
+  EXPECT_EQ(rule.sigma_id, "0f0e0d0c-0000-4000-8000-000000000001");
+  EXPECT_EQ(rule.references.size(), 2u);
+  ASSERT_EQ(rule.selections.size(), 4u);
+  EXPECT_EQ(rule.selections[0].alternatives, (std::vector<std::vector<uint32_t>>{{0, 1}}));
+  EXPECT_EQ(rule.selections[1].alternatives, (std::vector<std::vector<uint32_t>>{{2}, {3}}));
+  ASSERT_EQ(rule.clauses.size(), 6u);
+  EXPECT_EQ(rule.clauses[4].field, "event.original");  // keywords
+  EXPECT_EQ(rule.clauses[4].kind, MatchKind::kContains);
+  EXPECT_EQ(rule.clauses[4].values, (std::vector<std::string>{"nikto", "nmap"}));
+  EXPECT_EQ(rule.clauses[5].kind, MatchKind::kExists);
+  EXPECT_FALSE(rule.clauses[5].negate);
+  EXPECT_EQ(positive_clauses(rule), (std::vector<bool>{true, true, false, false, false, true}));
+  EXPECT_EQ(rule.condition_text, "request and not (scanner or 1 of t*) and present");
+}
+
+TEST(RuleLoader, KeywordsAtTheTopAndExistsFalse) {
+  auto r = load_rules_file(write_rules(R"(
+- id: kw
+  title: K
+  severity: low
+  keywords: ["error in libcrypto", "Corrupted MAC"]
+- id: kw2
+  title: K2
+  severity: low
+  match: {process.name: sshd, user.name: {exists: false}}
+  keywords: {regex: 'crc32 compensation', nocase: true}
+)"));
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].clauses.size(), 1u);
+  EXPECT_EQ((*r)[0].clauses[0].field, "event.original");
+  EXPECT_EQ((*r)[0].clauses[0].kind, MatchKind::kContains);
+  const Rule& k2 = (*r)[1];
+  ASSERT_EQ(k2.clauses.size(), 3u);
+  EXPECT_TRUE(k2.clauses[1].negate);
+  EXPECT_EQ(k2.clauses[2].kind, MatchKind::kRegex);
+  EXPECT_TRUE(k2.clauses[2].nocase);
+  EXPECT_EQ(positive_clauses(k2), (std::vector<bool>{true, false, true}));
+}
+
+TEST(RuleLoader, DistinctThreshold) {
+  auto r = load_rules_file(write_rules(R"(
+id: spray
+title: Spray
+severity: high
+match: {process.name: sshd, event.outcome: failure}
+threshold: {distinct: user.name, count: 10, within: 5m, group_by: [source.ip]}
+)"));
+  ASSERT_TRUE(r.ok()) << r.error();
+  const Rule& rule = r->front();
+  ASSERT_TRUE(rule.threshold);
+  EXPECT_EQ(rule.threshold->distinct, "user.name");
+  EXPECT_EQ(rule.threshold->count, 10u);
+  EXPECT_EQ(rule.threshold->within_seconds, 300);
+  EXPECT_EQ(rule.group_by, (std::vector<std::string>{"source.ip"}));
+}
+
+TEST(RuleLoader, LanguageErrors) {
+  const auto err = [](const std::string& text) {
+    auto r = load_rules_file(write_rules(text));
+    return r.ok() ? std::string("loaded") : r.error();
+  };
+  const std::string head = "id: x\ntitle: X\nseverity: low\n";
+  const auto has = [](const std::string& e, const std::string& what) {
+    return e.find(what) != std::string::npos;
+  };
+  // The positive-selection rule, in several disguises.
+  EXPECT_TRUE(has(err(head + "selections: {a: {f: x}, b: {g: y}}\ncondition: a or not b\n"),
+                  "needs at least one positive selection"));
+  EXPECT_TRUE(has(err(head + "selections: {a: {f: {exists: false}}}\ncondition: a\n"),
+                  "needs at least one positive selection"));
+  EXPECT_TRUE(
+      has(err(head + "match: {f: {exists: false}}\n"), "needs at least one positive selection"));
+  EXPECT_EQ(err(head + "selections: {a: {f: x}, b: {g: y}}\ncondition: not (not a or b)\n"),
+            "loaded");  // = a and not b
+  // Structure.
+  EXPECT_TRUE(has(err(head + "selections: {a: {f: x}, b: {g: y}}\ncondition: a\n"),
+                  "selection 'b' is not used in the condition"));
+  EXPECT_TRUE(has(err(head + "selections: {a: {f: x}}\n"), "'selections' needs a 'condition'"));
+  EXPECT_TRUE(has(err(head + "match: {f: x}\ncondition: a\n"), "'condition' needs 'selections'"));
+  EXPECT_TRUE(has(err(head + "match: {f: x}\nselections: {a: {f: x}}\ncondition: a\n"),
+                  "'match' cannot be combined with 'selections'"));
+  EXPECT_TRUE(
+      has(err(head + "selections: {and: {f: x}}\ncondition: x\n"), "invalid selection name 'and'"));
+  EXPECT_TRUE(has(err(head + "selections: {a: []}\ncondition: a\n"), "must not be an empty list"));
+  EXPECT_TRUE(has(err(head + "selections: {a: {f: x}}\ncondition: a and (a\n"), "missing ')'"));
+  EXPECT_TRUE(has(err(head + "match: {f: {exists: true, nocase: true}}\n"),
+                  "exists takes no nocase / all"));
+  EXPECT_TRUE(has(err(head + "match: {f: {exists: maybe}}\n"), "must be true or false"));
+  EXPECT_TRUE(has(err(head + "keywords: ['']\n"), "would match everything"));
+  // Thresholds.
+  EXPECT_TRUE(has(err(head + "match: {f: x}\nthreshold: {distinct: u, count: 3, within: 1m, "
+                             "group_by: [u]}\n"),
+                  "both counted distinct and grouped by"));
+  EXPECT_TRUE(has(err(head + "match: {f: x}\ngroup_by: [a]\nthreshold: {count: 3, within: 1m, "
+                             "group_by: [b]}\n"),
+                  "group_by given both"));
+  EXPECT_TRUE(has(err(head + "match: {f: x}\nthreshold: {distinct: 'a b', count: 3, within: 1m}\n"),
+                  "invalid field name 'a b'"));
+  EXPECT_TRUE(has(err(head + "match: {f: x}\nreferences: {a: b}\n"), "references must be"));
+}
+
+// Every complete rule shown in rules/README.md loads: the documentation cannot drift from the
+// language.
+TEST(RuleLoader, ReadmeExamplesLoad) {
+  std::ifstream in(std::string(SOC_SOURCE_DIR) + "/rules/README.md");
+  ASSERT_TRUE(in);
+  std::string line, block;
+  bool in_yaml = false;
+  int examples = 0;
+  while (std::getline(in, line)) {
+    if (!in_yaml && line == "```yaml") {
+      in_yaml = true;
+      block.clear();
+    } else if (in_yaml && line == "```") {
+      in_yaml = false;
+      if (block.rfind("- id:", 0) != 0 && block.rfind("id:", 0) != 0) continue;  // a fragment
+      ++examples;
+      auto r = load_rules_file(write_rules(block));
+      EXPECT_TRUE(r.ok()) << block << "\n" << (r.ok() ? "" : r.error());
+    } else if (in_yaml) {
+      block += line + "\n";
+    }
+  }
+  EXPECT_GE(examples, 6);
+}
+
 TEST(RuleLoader, DuplicateIdNamesBothPlaces) {
   auto r = load_rules(kData + "/duplicate");
   ASSERT_FALSE(r.ok());
@@ -208,7 +376,7 @@ TEST(RuleLoader, DirectoryErrorListsEveryBrokenRuleOnePerLine) {
   auto r = load_rules(kData + "/errors");
   ASSERT_FALSE(r.ok());
   const auto msgs = lines(r.error());
-  EXPECT_EQ(msgs.size(), 10u) << r.error();
+  EXPECT_EQ(msgs.size(), 12u) << r.error();
   for (const auto& m : msgs) {
     EXPECT_EQ(m.rfind(kData + "/errors/", 0), 0u) << m;
     EXPECT_NE(m.find(".yml:"), std::string::npos) << m;

