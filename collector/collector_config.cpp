@@ -23,8 +23,9 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
   c.source_file = path;
   try {
     if (!root.IsMap()) yaml_fail(path, root, "the collector configuration must be a mapping");
-    yaml_check_keys(path, root,
-                    {"log_level", "kafka", "embedded_broker", "store", "rules", "detect"});
+    yaml_check_keys(
+        path, root,
+        {"log_level", "kafka", "embedded_broker", "store", "rules", "decoders", "detect"});
     if (root["log_level"]) c.log_level = yaml_string(path, root["log_level"], "'log_level'");
     if (!root["kafka"]) yaml_fail(path, root, "'kafka' is required");
     const YAML::Node kafka = root["kafka"];
@@ -69,6 +70,11 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
     c.rules_dir = resolve(path, yaml_string(path, rules["dir"], "'rules.dir'"));
     if (rules["skip_broken"]) {
       c.skip_broken_rules = yaml_bool(path, rules["skip_broken"], "'rules.skip_broken'");
+    }
+    if (const auto dec = root["decoders"]) {
+      yaml_check_keys(path, dec, {"dir"});
+      if (!dec["dir"]) yaml_fail(path, dec, "'decoders.dir' is required");
+      c.decoders_dir = resolve(path, yaml_string(path, dec["dir"], "'decoders.dir'"));
     }
     if (const auto d = root["detect"]) {
       yaml_check_keys(path, d, {"batch_max"});

@@ -20,6 +20,7 @@ struct CollectorConfig {
   int embedded_partitions = 12;
   std::string store_dir;
   std::string rules_dir;
+  std::string decoders_dir;  // user decoders (YAML + PCRE2); empty: built-in decoders only
   bool skip_broken_rules = false;
   size_t batch_max = 2000;  // events decoded, matched and stored per offset commit
 };

@@ -2,11 +2,18 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
+
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
+#include <sstream>
 
 #include "collector/collector_config.h"
+#include "collector/decode/decoder.h"
+#include "collector/decode/user_decoder.h"
 #include "collector/detect/engine.h"
 #include "collector/detect/rule.h"
 #include "collector/embedded_broker.h"
@@ -17,8 +24,22 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
 void on_signal(int) {
   g_stop.store(true);
+}
+void on_sighup(int) {
+  g_reload.store(true);
+}
+
+// Logs a multi-line message one line per record, so each file:line error is its own journal
+// entry.
+void log_lines(spdlog::level::level_enum level, const std::string& prefix,
+               const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) spdlog::log(level, "{}{}", prefix, line);
+  }
 }
 
 // Loads and compiles the rule pack. A broken rule stops start-up unless skip_broken is set.
@@ -35,6 +56,73 @@ soc::Result<std::unique_ptr<soc::Engine>> load_engine(const std::string& dir, bo
   return std::move(*engine);
 }
 
+// The built-in decoders plus the user decoders of `dir` (none when empty).
+soc::Result<std::unique_ptr<soc::Decoder>> load_decoder(const std::string& dir) {
+  if (dir.empty()) return std::make_unique<soc::Decoder>();
+  auto user = soc::load_user_decoders(dir);
+  if (!user) return soc::Error{"broken user decoders:\n" + user.error()};
+  spdlog::info("loaded user decoders from {}", dir);
+  return std::make_unique<soc::Decoder>(std::move(*user));
+}
+
+// Settings the running process cannot change: they take effect at the next restart. Names only,
+// never values (kafka.properties may hold secrets).
+void warn_restart_only(const soc::CollectorConfig& running, const soc::CollectorConfig& next) {
+  const auto warn = [&](bool changed, const char* what) {
+    if (changed) {
+      spdlog::warn("reload: {} changed in {}: takes effect at the next restart", what,
+                   next.source_file);
+    }
+  };
+  warn(running.kafka.brokers != next.kafka.brokers, "kafka.brokers");
+  warn(running.kafka.properties != next.kafka.properties, "kafka.properties");
+  warn(running.topic != next.topic, "kafka.topic");
+  warn(running.group != next.group, "kafka.group");
+  warn(running.bootstrap_file != next.bootstrap_file, "embedded_broker.bootstrap_file");
+  warn(running.embedded_partitions != next.embedded_partitions, "embedded_broker.partitions");
+  warn(running.store_dir != next.store_dir, "store.path");
+}
+
+// SIGHUP: re-reads the configuration file and re-compiles the rule pack it names. All or
+// nothing: on any error the running rules and settings stay and the error is logged with its
+// file:line. Applied live: the rules (rules.dir, rules.skip_broken), user decoders, log_level and
+// detect.batch_max.
+void reload(soc::Pipeline& pipeline, const std::string& config_path,
+            const soc::CollectorConfig& running, bool skip_broken_flag) {
+  spdlog::info("SIGHUP: reloading {} and its rule pack", config_path);
+  const auto keep = [&] {
+    spdlog::error("reload failed: still running the previous {} rules and settings",
+                  pipeline.engine().rules().size());
+  };
+  auto cfg = soc::load_collector_config(config_path);
+  if (!cfg) {
+    log_lines(spdlog::level::err, "reload: ", cfg.error());
+    return keep();
+  }
+  const auto level = spdlog::level::from_str(cfg->log_level);
+  if (level == spdlog::level::off && cfg->log_level != "off") {
+    spdlog::error("reload: {}: unknown log_level '{}'", config_path, cfg->log_level);
+    return keep();
+  }
+  auto engine = load_engine(cfg->rules_dir, skip_broken_flag || cfg->skip_broken_rules);
+  if (!engine) {
+    log_lines(spdlog::level::err, "reload: ", engine.error());
+    return keep();
+  }
+  auto decoder = load_decoder(cfg->decoders_dir);
+  if (!decoder) {
+    log_lines(spdlog::level::err, "reload: ", decoder.error());
+    return keep();
+  }
+  warn_restart_only(running, *cfg);
+  const size_t n = (*engine)->rules().size();
+  pipeline.replace_engine(std::move(*engine));
+  pipeline.replace_decoder(std::move(*decoder));
+  pipeline.set_batch_max(cfg->batch_max);
+  spdlog::set_level(level);
+  spdlog::info("reload done: {} rules in use; threshold counts start afresh", n);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -48,6 +136,17 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-broken-rules", skip_broken, "load the valid rules, report the broken ones");
   app.set_version_flag("--version", std::string("soc-collector ") + SOC_VERSION);
   CLI11_PARSE(app, argc, argv);
+
+  // Signals first: a reload requested while the rules compile at start-up must not kill us
+  // (SIGHUP's default action); it is served after the first batch.
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  struct sigaction hup {};
+  hup.sa_handler = on_sighup;
+  hup.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &hup, nullptr);
 
   const bool checking = !check_path.empty();
   if (checking) config_path = check_path;
@@ -70,15 +169,15 @@ int main(int argc, char** argv) {
     std::cerr << "soc-collector: " << engine.error() << "\n";
     return 2;
   }
+  auto decoder = load_decoder(cfg->decoders_dir);
+  if (!decoder) {
+    std::cerr << "soc-collector: " << decoder.error() << "\n";
+    return 2;
+  }
   if (checking) {
     std::cout << check_path << ": OK (" << (*engine)->rules().size() << " rules)\n";
     return 0;
   }
-
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
 
   auto store = soc::AlertStore::open(cfg->store_dir);
   if (!store) {
@@ -95,15 +194,24 @@ int main(int argc, char** argv) {
     }
     broker = std::move(*b);
     bootstrap = broker->bootstrap();
+    // Agents on this host run as other users and must read the address. It is no secret: the
+    // loopback port is visible to every local user in /proc/net/tcp.
+    if (::chmod(cfg->bootstrap_file.c_str(), 0644) != 0) {
+      spdlog::warn("{}: cannot make it readable for agents: {}", cfg->bootstrap_file,
+                   std::strerror(errno));
+    }
   }
   int rc = 0;
   {
-    auto pipeline = soc::Pipeline::create(*cfg, bootstrap, **engine, **store);
+    auto pipeline =
+        soc::Pipeline::create(*cfg, bootstrap, std::move(*decoder), std::move(*engine), **store);
     if (!pipeline) {
       spdlog::critical("{}", pipeline.error());
       return 1;
     }
-    if (auto st = (*pipeline)->run(g_stop); !st) {
+    const bool skip_flag = skip_broken;
+    const auto on_reload = [&](soc::Pipeline& p) { reload(p, config_path, *cfg, skip_flag); };
+    if (auto st = (*pipeline)->run(g_stop, &g_reload, on_reload); !st) {
       spdlog::critical("{}", st.error());
       rc = 1;
     }

@@ -15,11 +15,14 @@
 
 namespace soc {
 
-Pipeline::Pipeline(Key, const CollectorConfig& config, const Engine& engine, AlertStore& store)
-    : config_(config),
+Pipeline::Pipeline(Key, const CollectorConfig& config, std::unique_ptr<Decoder> decoder,
+                   std::unique_ptr<Engine> engine, AlertStore& store)
+    : topic_(config.topic),
+      batch_max_(config.batch_max),
       store_(store),
-      decoder_(std::make_unique<Decoder>()),
-      detector_(std::make_unique<Detector>(engine)) {}
+      decoder_(std::move(decoder)),
+      engine_(std::move(engine)),
+      detector_(std::make_unique<Detector>(*engine_)) {}
 
 Pipeline::~Pipeline() {
   if (consumer_) rd_kafka_consumer_close(consumer_.get());
@@ -27,8 +30,10 @@ Pipeline::~Pipeline() {
 
 Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config,
                                                    const std::string& bootstrap,
-                                                   const Engine& engine, AlertStore& store) {
-  auto p = std::make_unique<Pipeline>(Key{}, config, engine, store);
+                                                   std::unique_ptr<Decoder> decoder,
+                                                   std::unique_ptr<Engine> engine,
+                                                   AlertStore& store) {
+  auto p = std::make_unique<Pipeline>(Key{}, config, std::move(decoder), std::move(engine), store);
   std::map<std::string, std::string> props = config.kafka.properties;
   props["bootstrap.servers"] = bootstrap;
   props["group.id"] = config.group;
@@ -57,10 +62,10 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config
 
 Status Pipeline::process_batch(const std::atomic<bool>& stop) {
   std::vector<KafkaMessage> batch;
-  batch.reserve(config_.batch_max);
+  batch.reserve(batch_max_);
   // Wait for the first message, then take what arrives quickly, up to batch_max.
   int wait_ms = 200;
-  while (batch.size() < config_.batch_max && !stop.load()) {
+  while (batch.size() < batch_max_ && !stop.load()) {
     KafkaMessage m(rd_kafka_consumer_poll(consumer_.get(), wait_ms));
     if (!m) break;
     wait_ms = 5;
@@ -82,8 +87,8 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
     ++counters_.events;
     if (!env) {
       ++counters_.bad_events;
-      spdlog::warn("{} [{}] offset {}: bad event skipped: {}", config_.topic, m->partition,
-                   m->offset, env.error());
+      spdlog::warn("{} [{}] offset {}: bad event skipped: {}", topic_, m->partition, m->offset,
+                   env.error());
       continue;
     }
     event.env = std::move(*env);
@@ -103,8 +108,7 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
   }
   KafkaPartitions offsets(rd_kafka_topic_partition_list_new(static_cast<int>(next_offset.size())));
   for (const auto& [partition, next] : next_offset) {
-    rd_kafka_topic_partition_list_add(offsets.get(), config_.topic.c_str(), partition)->offset =
-        next;
+    rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), partition)->offset = next;
   }
   if (const auto e = rd_kafka_commit(consumer_.get(), offsets.get(), 0)) {
     // Not fatal: the events are replayed after a restart and fold into the same alerts.
@@ -114,15 +118,34 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
   return Ok{};
 }
 
-Status Pipeline::run(const std::atomic<bool>& stop) {
+void Pipeline::replace_decoder(std::unique_ptr<Decoder> decoder) {
+  decoder_ = std::move(decoder);
+}
+
+void Pipeline::replace_engine(std::unique_ptr<Engine> engine) {
+  evicted_before_ += detector_->evicted_groups();
+  // The new detector first, then the old one goes before the engine it refers to.
+  auto detector = std::make_unique<Detector>(*engine);
+  detector_ = std::move(detector);
+  engine_ = std::move(engine);
+}
+
+uint64_t Pipeline::evicted_groups() const {
+  return evicted_before_ + detector_->evicted_groups();
+}
+
+Status Pipeline::run(const std::atomic<bool>& stop, std::atomic<bool>* reload,
+                     const ReloadHook& on_reload) {
   auto last_stats = std::chrono::steady_clock::now();
   while (!stop.load()) {
+    // process_batch() returns only after the batch's alerts are durable and its offsets
+    // committed, so here no event is in flight and the engine can change.
     if (auto st = process_batch(stop); !st) return st;
+    if (reload != nullptr && reload->exchange(false) && on_reload) on_reload(*this);
     const auto now = std::chrono::steady_clock::now();
     if (now - last_stats >= std::chrono::seconds(60)) {
       spdlog::info("counters: events={} bad_events={} detections={} evicted_groups={}",
-                   counters_.events, counters_.bad_events, counters_.detections,
-                   detector_->evicted_groups());
+                   counters_.events, counters_.bad_events, counters_.detections, evicted_groups());
       last_stats = now;
     }
   }

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,15 +27,32 @@ struct PipelineCounters {
 
 class Pipeline {
  public:
-  // The engine and store must outlive the pipeline.
+  // The pipeline owns the engine; the store must outlive the pipeline.
   static Result<std::unique_ptr<Pipeline>> create(const CollectorConfig& config,
                                                   const std::string& bootstrap,
-                                                  const Engine& engine, AlertStore& store);
+                                                  std::unique_ptr<Decoder> decoder,
+                                                  std::unique_ptr<Engine> engine,
+                                                  AlertStore& store);
   ~Pipeline();
 
+  // Called by run() between two batches when a reload was requested; it may call
+  // replace_engine() and set_batch_max().
+  using ReloadHook = std::function<void(Pipeline&)>;
+
   // Runs until `stop`; returns an error when the store cannot be written (offsets are then left
-  // uncommitted, so a restart replays those events).
-  Status run(const std::atomic<bool>& stop);
+  // uncommitted, so a restart replays those events). When `reload` becomes true, run() clears it
+  // once the batch in progress is stored and its offsets committed, then calls `on_reload`: no
+  // event is half-processed across a rule change.
+  Status run(const std::atomic<bool>& stop, std::atomic<bool>* reload = nullptr,
+             const ReloadHook& on_reload = {});
+
+  // Swaps in a new rule engine for the next batch. The detector is rebuilt, so threshold state
+  // (partial counts, which windows already fired) starts afresh; see docs/architecture.md.
+  void replace_engine(std::unique_ptr<Engine> engine);
+  void replace_decoder(std::unique_ptr<Decoder> decoder);
+  const Engine& engine() const { return *engine_; }
+  void set_batch_max(size_t n) { batch_max_ = n; }
+
   const PipelineCounters& counters() const { return counters_; }
 
   struct Key {
@@ -42,15 +60,20 @@ class Pipeline {
     friend class Pipeline;
     Key() = default;
   };
-  Pipeline(Key, const CollectorConfig& config, const Engine& engine, AlertStore& store);
+  Pipeline(Key, const CollectorConfig& config, std::unique_ptr<Decoder> decoder,
+           std::unique_ptr<Engine> engine, AlertStore& store);
 
  private:
   Status process_batch(const std::atomic<bool>& stop);
+  uint64_t evicted_groups() const;
 
-  const CollectorConfig& config_;
+  const std::string topic_;
+  size_t batch_max_;
   AlertStore& store_;
   std::unique_ptr<Decoder> decoder_;
+  std::unique_ptr<Engine> engine_;  // declared before detector_: the detector refers to it
   std::unique_ptr<Detector> detector_;
+  uint64_t evicted_before_ = 0;  // groups evicted by detectors replaced on reload
   KafkaHandle consumer_;
   PipelineCounters counters_;
 };

@@ -3,10 +3,98 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
 #include "common/atomic_file.h"
 #include "common/yaml_file.h"
 
 namespace soc {
+
+namespace {
+
+constexpr std::string_view kMask = "***";
+constexpr size_t kMaxSecretBytes = 1 << 20;
+
+// librdkafka quotes the value in some errors ('Invalid value "x" for configuration property'),
+// and a value may be a password: hide it. Short values are hidden only where quoted, so that a
+// message such as 'value 5000 is outside allowed range -1..1000' stays readable.
+std::string mask_value(std::string msg, const std::string& value) {
+  while (!msg.empty() && std::isspace(static_cast<unsigned char>(msg.back()))) msg.pop_back();
+  if (value.empty()) return msg;
+  const std::string quoted = '"' + value + '"';
+  const std::string masked = fmt::format("\"{}\"", kMask);
+  for (size_t pos = msg.find(quoted); pos != std::string::npos;
+       pos = msg.find(quoted, pos + masked.size())) {
+    msg.replace(pos, quoted.size(), masked);
+  }
+  if (value.size() >= 4) {
+    for (size_t pos = msg.find(value); pos != std::string::npos;
+         pos = msg.find(value, pos + kMask.size())) {
+      msg.replace(pos, value.size(), kMask);
+    }
+  }
+  return msg;
+}
+
+// Reads a secret file; the error names the file, never its content.
+Result<std::string> read_secret_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
+  std::string text;
+  char buf[4096];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxSecretBytes) return Error{path + ": larger than 1 MiB, not a secret"};
+  }
+  if (in.bad()) return Error{fmt::format("{}: cannot read: {}", path, std::strerror(errno))};
+  return text;
+}
+
+std::string config_relative(const std::string& config_file, const std::string& p) {
+  if (p.empty() || p[0] == '/') return p;
+  const auto base = std::filesystem::absolute(config_file).parent_path();
+  return (base / p).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string yaml_secret_value(const std::string& file, const YAML::Node& node,
+                              const std::string& what) {
+  if (node.IsScalar()) return node.Scalar();
+  constexpr const char* kForms = "a string, {file: PATH} or {env: VARIABLE}";
+  if (!node.IsMap() || node.size() != 1) yaml_fail(file, node, what + " must be " + kForms);
+  yaml_check_keys(file, node, {"file", "env"});
+  std::string value;
+  if (const YAML::Node f = node["file"]) {
+    const std::string path = config_relative(file, yaml_string(file, f, "the secret file"));
+    if (path.empty()) yaml_fail(file, f, what + ": the secret file name is empty");
+    auto text = read_secret_file(path);
+    if (!text) yaml_fail(file, f, fmt::format("{}: secret file {}", what, text.error()));
+    value = std::move(*text);
+    // Editors and `echo` end the file with a newline that is not part of the secret.
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    if (value.empty()) yaml_fail(file, f, fmt::format("{}: secret file {} is empty", what, path));
+  } else {
+    const YAML::Node e = node["env"];
+    const std::string name = yaml_string(file, e, "the environment variable");
+    const char* v = name.empty() ? nullptr : std::getenv(name.c_str());
+    if (v == nullptr) {
+      yaml_fail(file, e, fmt::format("{}: environment variable {} is not set", what, name));
+    }
+    value = v;
+    if (value.empty()) {
+      yaml_fail(file, e, fmt::format("{}: environment variable {} is empty", what, name));
+    }
+  }
+  return value;
+}
 
 KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& node) {
   if (!node || !node.IsMap()) yaml_fail(file, node, "'kafka' must be a mapping with 'brokers'");
@@ -25,8 +113,18 @@ KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& no
   if (s.brokers.empty()) yaml_fail(file, brokers, "'kafka.brokers' is empty");
   if (const YAML::Node props = node["properties"]) {
     if (!props.IsMap()) yaml_fail(file, props, "'kafka.properties' must be a mapping");
+    // librdkafka checks names and values now, so a typo fails --check-config, not start-up.
+    KafkaConf probe(rd_kafka_conf_new());
+    char err[512];
     for (const auto& kv : props) {
-      s.properties[kv.first.Scalar()] = yaml_string(file, kv.second, kv.first.Scalar());
+      const std::string key = yaml_string(file, kv.first, "a kafka property name");
+      const std::string what = fmt::format("kafka property '{}'", key);
+      std::string value = yaml_secret_value(file, kv.second, what);
+      if (rd_kafka_conf_set(probe.get(), key.c_str(), value.c_str(), err, sizeof err) !=
+          RD_KAFKA_CONF_OK) {
+        yaml_fail(file, kv.second, fmt::format("{}: {}", what, mask_value(err, value)));
+      }
+      s.properties[key] = std::move(value);
     }
   }
   return s;
@@ -52,7 +150,7 @@ Result<KafkaConf> make_kafka_conf(const std::map<std::string, std::string>& prop
   char err[512];
   for (const auto& [k, v] : props) {
     if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-      return Error{fmt::format("kafka property '{}': {}", k, err)};
+      return Error{fmt::format("kafka property '{}': {}", k, mask_value(err, v))};
     }
   }
   return conf;

@@ -36,18 +36,30 @@ struct KafkaSettings {
   // "embedded" (collector: start the in-process broker), "embedded:FILE" (read the bootstrap
   // address the collector wrote to FILE), or a comma-separated broker list.
   std::string brokers;
-  // Passed to librdkafka as they are (security.protocol, ssl.*, sasl.* ...). Values are never
-  // logged because they may hold secrets.
+  // Passed to librdkafka as they are (security.protocol, ssl.*, sasl.* ...), secrets already
+  // resolved (see yaml_secret_value). Values are never logged because they may hold secrets.
   std::map<std::string, std::string> properties;
 };
 
-// Reads the `kafka:` mapping. Throws YamlError with the file and line.
+// Reads the `kafka:` mapping. Each property is checked by librdkafka here, so --check-config
+// catches an unknown property or a bad value; the error names the property and its file:line but
+// never the value. Throws YamlError with the file and line.
 KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& node);
+
+// A configuration value that may be a secret: a plain scalar, `{file: PATH}` (the file's content
+// without its trailing newline; a relative PATH is taken from the config file's directory) or
+// `{env: NAME}` (the environment variable's value). Secrets stay out of the YAML and the command
+// line. A missing file or variable, or an empty secret, throws YamlError at the value's file:line
+// naming the file or variable (never the value). Used for Kafka properties; meant for any secret
+// a config holds (the alert store's HMAC key will use it too).
+std::string yaml_secret_value(const std::string& file, const YAML::Node& node,
+                              const std::string& what);
 
 // Resolves "embedded:FILE" into the address written there; other values pass through.
 Result<std::string> resolve_bootstrap(const std::string& brokers);
 
-// A configuration with `props` applied; an error names the offending property (not its value).
+// A configuration with `props` applied; an error names the offending property. librdkafka's
+// reason is included with the value masked, since it may quote a secret.
 Result<KafkaConf> make_kafka_conf(const std::map<std::string, std::string>& props);
 
 // Routes librdkafka's log lines to spdlog.

@@ -7,7 +7,12 @@ packages=(
   build-essential cmake pkg-config ccache git
   librdkafka-dev librocksdb-dev libboost-dev libssl-dev libyaml-cpp-dev libsimdjson-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libpcre2-dev libgtest-dev
-  jq kcat procps
+  jq kcat procps openssl bsdutils
+  # tests/deploy: systemd-analyze scores the units; cpack's DEB generator needs dpkg-shlibdeps
+  # (dpkg-dev) and file.
+  systemd dpkg-dev file
+  # The agent's journald input (sd_journal); its tests write journal files with journal-remote.
+  libsystemd-dev systemd-journal-remote
 )
 # Hyperscan is x86-only; Vectorscan is its API-compatible fork for other architectures.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then

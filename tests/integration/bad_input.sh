@@ -63,6 +63,13 @@ expect_error "collector: rule regex error" "$T/rules-regex/rules.yml:[0-9]+:[0-9
 grep -q "1 rules" "$T/out.txt" || fail "collector: expected 1 rule loaded: $(cat "$T/out.txt")"
 grep -q "rules-regex/rules.yml" "$T/err.txt" || fail "collector: skipped rule not reported: $(cat "$T/err.txt")"
 
+# A broken user decoder names its file and line.
+mkdir -p "$T/decoders"
+printf 'decoders:\n  - name: bad\n    regex: "(?<user>unclosed"\n' >"$T/decoders/bad.yml"
+write_collector_config
+printf 'decoders:\n  dir: %s/decoders\n' "$T" >>"$T/collector.yaml"
+expect_error "collector: user decoder regex error" "$T/decoders/bad.yml:[0-9]+:[0-9]+" "$C" --check-config "$T/collector.yaml"
+
 # socctl on a store that does not exist.
 expect_error "socctl: missing store" "$T/no-store" "$SOC_BIN/socctl" alerts list --store "$T/no-store"
 echo "bad_input: ok"
