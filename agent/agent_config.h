@@ -2,9 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "agent/inputs/journald_config.h"
+#include "agent/inputs/syslog_config.h"
+#include "agent/redaction.h"
+#include "agent/spool.h"
 #include "common/kafka.h"
 #include "common/result.h"
 
@@ -19,6 +24,13 @@ struct FileInputConfig {
   StartAt start = StartAt::kEnd;
 };
 
+// `spool:` where lines wait on disk while Kafka is unreachable (see spool.h).
+struct SpoolSettings {
+  bool enabled = true;
+  SpoolConfig spool;        // dir defaults to STATE_DIR/spool
+  int64_t after_ms = 5000;  // how long Kafka may leave lines unacknowledged before they go to disk
+};
+
 struct AgentConfig {
   std::string source_file;  // the YAML file this came from, for messages
   std::string org;
@@ -28,11 +40,22 @@ struct AgentConfig {
   KafkaSettings kafka;
   std::string topic = "soc.events";
   std::vector<FileInputConfig> files;
+  std::optional<JournaldConfig> journald;  // present when the `journald:` key is
+  std::vector<SyslogServerConfig> syslog;  // network listeners (`syslog:` list)
   size_t max_line_bytes = 64 * 1024;
-  size_t max_in_flight = 20000;          // lines produced but not yet acknowledged
+  // Lines produced but not yet acknowledged, and their envelopes' bytes: reading pauses beyond.
+  // 5000 lines / 1 MiB keep the agent under 16 MiB resident at full speed (bench/agent.sh);
+  // more buys little throughput (librdkafka batches well below this).
+  size_t max_in_flight = 5000;
+  size_t max_in_flight_bytes = 1u << 20;
   int64_t partial_line_flush_ms = 5000;  // ship an unterminated last line after this quiet time
   int64_t poll_interval_ms = 200;
   int64_t checkpoint_interval_ms = 1000;
+  SpoolSettings spool;
+  int64_t heartbeat_interval_ms = 30000;  // 0: no heartbeats
+  std::string heartbeat_topic = "soc.agents";
+  std::string metrics_listen;  // "127.0.0.1:9108"; empty: no /metrics
+  std::optional<RedactionConfig> redaction;
 };
 
 // Reads and validates the file. Errors read "FILE:LINE:COL: reason".

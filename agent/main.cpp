@@ -35,7 +35,9 @@ int main(int argc, char** argv) {
       std::cerr << cfg.error() << "\n";
       return 2;
     }
-    std::cout << check_path << ": OK (" << cfg->files.size() << " file inputs)\n";
+    std::cout << check_path << ": OK (" << cfg->files.size() << " file inputs"
+              << (cfg->spool.enabled ? ", disk spool" : "") << (cfg->redaction ? ", redaction" : "")
+              << (cfg->metrics_listen.empty() ? "" : ", /metrics") << ")\n";
     return 0;
   }
   if (config_path.empty()) {
@@ -55,6 +57,10 @@ int main(int argc, char** argv) {
   sa.sa_handler = on_signal;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  // A full disk or a file size limit must surface as a write error the spool counts, not kill
+  // the agent; a closed /metrics client likewise.
+  ::signal(SIGXFSZ, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
 
   auto agent = soc::Agent::create(std::move(*cfg));
   if (!agent) {

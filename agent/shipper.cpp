@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace soc {
 
 Result<std::unique_ptr<Shipper>> Shipper::create(const std::string& bootstrap,
                                                  const std::map<std::string, std::string>& props,
-                                                 std::string topic, size_t max_in_flight,
+                                                 std::string topic, ShipperLimits limits,
                                                  OnDelivery on_delivery) {
   std::map<std::string, std::string> all = props;
   all["bootstrap.servers"] = bootstrap;
@@ -17,9 +19,10 @@ Result<std::unique_ptr<Shipper>> Shipper::create(const std::string& bootstrap,
   all["message.timeout.ms"] = "0";  // retry forever: a line is never given up on
   if (!all.count("compression.type")) all["compression.type"] = "lz4";
   if (!all.count("linger.ms")) all["linger.ms"] = "20";
-  // Our own in-flight accounting decides what is outstanding; librdkafka's queue only needs to
-  // hold that much.
-  all["queue.buffering.max.messages"] = std::to_string(max_in_flight + 16);
+  // Our own accounting (count and bytes in flight) decides what is outstanding; librdkafka's
+  // queue only needs that much plus a little room for heartbeats.
+  all["queue.buffering.max.messages"] = std::to_string(limits.max_messages + 256);
+  all["queue.buffering.max.kbytes"] = std::to_string(limits.max_bytes / 1024 + 1024);
   all["client.id"] = "soc-agent";
 
   auto conf = make_kafka_conf(all);
@@ -27,8 +30,10 @@ Result<std::unique_ptr<Shipper>> Shipper::create(const std::string& bootstrap,
   auto s = std::make_unique<Shipper>(Key{});
   s->topic_ = std::move(topic);
   s->on_delivery_ = std::move(on_delivery);
+  s->last_ack_ = std::chrono::steady_clock::now();
   route_kafka_logs(conf->get());
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &Shipper::on_delivery_report);
+  rd_kafka_conf_set_error_cb(conf->get(), &Shipper::on_error);
   rd_kafka_conf_set_opaque(conf->get(), s.get());
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), err, sizeof err);
@@ -40,22 +45,37 @@ Result<std::unique_ptr<Shipper>> Shipper::create(const std::string& bootstrap,
 
 Shipper::~Shipper() = default;
 
+void Shipper::on_error(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<Shipper*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->brokers_down_ = true;
+  spdlog::debug("kafka error: {}", reason);  // librdkafka's log callback has told it already
+}
+
 void Shipper::on_delivery_report(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
   auto* self = static_cast<Shipper*>(opaque);
   const auto token = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(msg->_private));
   --self->in_flight_;
+  self->in_flight_bytes_ -= std::min(self->in_flight_bytes_, msg->len);
+  const std::string_view payload(static_cast<const char*>(msg->payload), msg->len);
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->counters_.acked;
-    self->on_delivery_(token, true, {});
+    self->last_ack_ = std::chrono::steady_clock::now();
+    self->waiting_since_ = self->last_ack_;
+    self->brokers_down_ = false;
+    self->on_delivery_(Report{token, Outcome::kAcked, payload, {}});
+  } else if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE) {
+    ++self->counters_.purged;
+    self->on_delivery_(Report{token, Outcome::kPurged, payload, {}});
   } else {
     ++self->counters_.failed;
-    self->on_delivery_(token, false, rd_kafka_err2str(msg->err));
+    self->on_delivery_(Report{token, Outcome::kFailed, payload, rd_kafka_err2str(msg->err)});
   }
 }
 
-bool Shipper::send(std::string_view key, std::string_view payload, uint64_t token) {
+bool Shipper::send(std::string_view key, std::string_view payload, uint64_t token,
+                   const std::string* topic) {
   const rd_kafka_resp_err_t err = rd_kafka_producev(
-      rk_.get(), RD_KAFKA_V_TOPIC(topic_.c_str()),
+      rk_.get(), RD_KAFKA_V_TOPIC(topic != nullptr ? topic->c_str() : topic_.c_str()),
       RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
       RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
@@ -68,10 +88,12 @@ bool Shipper::send(std::string_view key, std::string_view payload, uint64_t toke
     // Only a misconfiguration (unknown topic, message too large) lands here; report it as a
     // failed delivery so the caller counts and logs it.
     ++counters_.failed;
-    on_delivery_(token, false, rd_kafka_err2str(err));
+    on_delivery_(Report{token, Outcome::kFailed, payload, rd_kafka_err2str(err)});
     return true;
   }
+  if (in_flight_ == 0) waiting_since_ = std::chrono::steady_clock::now();
   ++in_flight_;
+  in_flight_bytes_ += payload.size();
   ++counters_.sent;
   return true;
 }
@@ -82,6 +104,19 @@ void Shipper::poll(int timeout_ms) {
 
 bool Shipper::flush(int timeout_ms) {
   return rd_kafka_flush(rk_.get(), timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void Shipper::purge_queued() {
+  if (const auto err = rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE)) {
+    spdlog::warn("kafka: cannot purge the send queue: {}", rd_kafka_err2str(err));
+  }
+  rd_kafka_poll(rk_.get(), 0);  // the purged messages' reports
+}
+
+std::chrono::steady_clock::duration Shipper::stalled_for(
+    std::chrono::steady_clock::time_point now) const {
+  if (in_flight_ == 0) return {};
+  return now - std::max(last_ack_, waiting_since_);
 }
 
 std::string Shipper::fatal_error() const {

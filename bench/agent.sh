@@ -22,7 +22,7 @@ done
 
 # Peers: rsyslog with its Kafka output, GNU time. Installed here only, not by install-deps.
 need=()
-for p in rsyslog rsyslog-kafka kcat time jq; do
+for p in rsyslog rsyslog-kafka kcat time bc; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -100,7 +100,7 @@ run() {
   pkill -TERM -P "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   [ "$got" -ge "$LINES" ] || echo "bench: WARNING: $name delivered only $got of $LINES lines" >&2
-  WALL[$name]=$(echo "$end - $start" | bc -l)
+  WALL[$name]=$(printf '%.2f' "$(echo "$end - $start" | bc -l)")
   CPU[$name]=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$W/$name.time")
   RSS[$name]=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$W/$name.time")
   printf '  %-8s wall %6.2f s  cpu %6.2f s  %9.0f lines/cpu-s  peak rss %6d KiB  (%s lines in %s)\n' \

@@ -246,11 +246,20 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < m.values.size(); ++i) {
         const std::string& v = m.values[i];
         switch (m.kind) {
-          case soc::MatchKind::kRegex: eres += v; break;
-          case soc::MatchKind::kEquals: eres += "^" + ere_literal(v) + "$"; break;
-          case soc::MatchKind::kStartsWith: eres += "^" + ere_literal(v); break;
-          case soc::MatchKind::kEndsWith: eres += ere_literal(v) + "$"; break;
-          default: eres += ere_literal(v);
+          case soc::MatchKind::kRegex:
+            eres += v;
+            break;
+          case soc::MatchKind::kEquals:
+            eres += "^" + ere_literal(v) + "$";
+            break;
+          case soc::MatchKind::kStartsWith:
+            eres += "^" + ere_literal(v);
+            break;
+          case soc::MatchKind::kEndsWith:
+            eres += ere_literal(v) + "$";
+            break;
+          default:
+            eres += ere_literal(v);
         }
         eres += '\n';
         exprs.push_back(soc::hs_expression(m, i));

@@ -53,6 +53,9 @@ class Input {
   virtual void save(CheckpointStore& checkpoints) const = 0;
 
   virtual InputStats stats() const = 0;
+
+  // Per-source detail for the heartbeat and /metrics (one entry per file of a glob, say).
+  virtual std::vector<InputStats> detailed_stats() const { return {stats()}; }
 };
 
 }  // namespace soc

@@ -1,0 +1,58 @@
+// Configuration of one syslog listener (top-level `syslog:` list of the agent's YAML file):
+//
+//   syslog:
+//     - protocol: udp                 # udp | tcp | tls
+//       listen: "0.0.0.0:514"         # IPv4 address:port, or "[::]:514" for IPv6 (dual stack)
+//     - protocol: tcp
+//       listen: "0.0.0.0:514"
+//       framing: auto                 # auto | newline | octet-counting (tcp and tls only)
+//       max_connections: 64           # more are accepted and closed at once, and counted
+//     - protocol: tls
+//       listen: "[::]:6514"
+//       tls: {cert: /etc/soc/tls/syslog.pem, key: /etc/soc/tls/syslog.key,
+//             ca: /etc/soc/tls/clients-ca.pem}   # ca: optional; when set, clients need a cert
+//       max_message_bytes: 65536      # default: limits.max_line_bytes; longer ones are cut
+//       queue_bytes: 4194304          # received, not yet shipped; default max(1 MiB, 16 messages)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "agent/inputs/syslog_framing.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace soc {
+
+enum class SyslogProtocol { kUdp, kTcp, kTls };
+
+struct SyslogTlsConfig {
+  std::string cert;  // PEM certificate chain of the server
+  std::string key;   // PEM private key
+  std::string ca;    // PEM CA bundle; when set, clients must present a certificate it signed
+};
+
+struct SyslogServerConfig {
+  SyslogProtocol protocol = SyslogProtocol::kUdp;
+  std::string address;  // IP literal without brackets: "0.0.0.0", "::"
+  uint16_t port = 0;    // 0 only in tests: the system picks one
+  SyslogFraming framing = SyslogFraming::kAuto;
+  SyslogTlsConfig tls;
+  size_t max_connections = 64;
+  size_t max_message_bytes = 0;  // 0: the agent's max_line_bytes
+  size_t queue_bytes = 0;        // 0: max(1 MiB, 16 × max_message_bytes)
+};
+
+// "udp", "tcp" or "tls".
+const char* protocol_name(SyslogProtocol p);
+
+// "0.0.0.0:514" or "[::]:6514".
+std::string listen_text(const std::string& address, uint16_t port);
+
+// Parses one item of the `syslog:` list. Throws YamlError ("file:line:col: reason").
+SyslogServerConfig parse_syslog_server_config(const std::string& file, const YAML::Node& node);
+
+}  // namespace soc
