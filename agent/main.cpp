@@ -13,9 +13,43 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
+std::atomic<bool> g_leave_run{false};  // ends Agent::run for either of the two above
 
-void on_signal(int) {
-  g_stop.store(true);
+void on_signal(int sig) {
+  if (sig == SIGHUP) {
+    g_reload.store(true);
+  } else {
+    g_stop.store(true);
+  }
+  g_leave_run.store(true);
+}
+
+// SIGHUP: the running agent stops as on SIGTERM (in-flight lines flushed, checkpoints and spool
+// saved), then an agent with the re-read configuration starts from those checkpoints, so nothing
+// a file or the journal holds is lost. A configuration that does not load, or an agent that cannot
+// start with it, is logged and the previous configuration is started again.
+soc::Result<std::unique_ptr<soc::Agent>> reload(const std::string& path,
+                                                soc::AgentConfig& current) {
+  spdlog::info("SIGHUP: reloading {}", path);
+  auto next = soc::load_agent_config(path);
+  if (next) {
+    const auto level = spdlog::level::from_str(next->log_level);
+    if (level != spdlog::level::off || next->log_level == "off") spdlog::set_level(level);
+    soc::AgentConfig candidate = *next;
+    auto agent = soc::Agent::create(std::move(*next));
+    if (agent) {
+      current = std::move(candidate);
+      spdlog::info("reload done");
+      return agent;
+    }
+    spdlog::error("reload: {}", agent.error());
+  } else {
+    spdlog::error("reload: {}", next.error());
+  }
+  spdlog::error("reload failed: starting again with the previous configuration");
+  soc::AgentConfig previous = current;
+  return soc::Agent::create(std::move(previous));
 }
 
 }  // namespace
@@ -57,19 +91,28 @@ int main(int argc, char** argv) {
   sa.sa_handler = on_signal;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
   // A full disk or a file size limit must surface as a write error the spool counts, not kill
   // the agent; a closed /metrics client likewise.
   ::signal(SIGXFSZ, SIG_IGN);
   ::signal(SIGPIPE, SIG_IGN);
 
+  soc::AgentConfig current = *cfg;
   auto agent = soc::Agent::create(std::move(*cfg));
-  if (!agent) {
-    spdlog::critical("{}", agent.error());
-    return 1;
-  }
-  if (auto st = (*agent)->run(g_stop); !st) {
-    spdlog::critical("{}", st.error());
-    return 1;
+  while (true) {
+    if (!agent) {
+      spdlog::critical("{}", agent.error());
+      return 1;
+    }
+    if (auto st = (*agent)->run(g_leave_run); !st) {
+      spdlog::critical("{}", st.error());
+      return 1;
+    }
+    if (g_stop.load()) break;
+    g_reload.store(false);
+    g_leave_run.store(false);
+    agent->reset();  // release files, listening ports and the producer before the next agent
+    agent = reload(config_path, current);
   }
   spdlog::info("stopped cleanly");
   return 0;
