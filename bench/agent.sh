@@ -22,7 +22,7 @@ done
 
 # Peers: rsyslog with its Kafka output, GNU time. Installed here only, not by install-deps.
 need=()
-for p in rsyslog rsyslog-kafka kcat time bc; do
+for p in rsyslog rsyslog-kafka kcat time bc systemd-journal-remote; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -65,7 +65,7 @@ bytes=$(stat -c %s "$W/bench.log")
 echo "bench: $(wc -l <"$W/bench.log") lines, $((bytes / LINES)) bytes per line on average"
 
 "$BIN/soc-test-broker" --bootstrap-file "$W/bootstrap" --topic bench.agent:4 --topic bench.rsyslog:4 \
-  --topic bench.kcat:4 --topic soc.agents:1 2>"$W/broker.log" &
+  --topic bench.kcat:4 --topic bench.journald:4 --topic soc.agents:1 2>"$W/broker.log" &
 BROKER_PID=$!
 for _ in $(seq 100); do [ -s "$W/bootstrap" ] && break; sleep 0.1; done
 BS=$(cat "$W/bootstrap")
@@ -79,8 +79,9 @@ in_topic() {
 # run NAME TOPIC COMMAND...: runs the command under GNU time until TOPIC holds every line (or the
 # command exits), stops it with SIGTERM, and records wall, CPU and peak RSS.
 declare -A WALL CPU RSS
+# TARGET (default LINES) is how many messages make the run complete.
 run() {
-  local name=$1 topic=$2
+  local name=$1 topic=$2 want=${TARGET:-$LINES}
   shift 2
   echo "bench: $name"
   local start end pid
@@ -88,7 +89,7 @@ run() {
   /usr/bin/time -v -o "$W/$name.time" "$@" >"$W/$name.out" 2>"$W/$name.err" &
   pid=$!
   local deadline=$((SECONDS + 600))
-  until [ "$(in_topic "$topic")" -ge "$LINES" ]; do
+  until [ "$(in_topic "$topic")" -ge "$want" ]; do
     if ! kill -0 "$pid" 2>/dev/null; then break; fi
     [ $SECONDS -lt $deadline ] || { echo "bench: $name did not finish in 600 s" >&2; break; }
     sleep 0.1
@@ -99,12 +100,12 @@ run() {
   # /usr/bin/time's child is the measured process: signal it, then let time report.
   pkill -TERM -P "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  [ "$got" -ge "$LINES" ] || echo "bench: WARNING: $name delivered only $got of $LINES lines" >&2
+  [ "$got" -ge "$want" ] || echo "bench: WARNING: $name delivered only $got of $want lines" >&2
   WALL[$name]=$(printf '%.2f' "$(echo "$end - $start" | bc -l)")
   CPU[$name]=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$W/$name.time")
   RSS[$name]=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$W/$name.time")
   printf '  %-8s wall %6.2f s  cpu %6.2f s  %9.0f lines/cpu-s  peak rss %6d KiB  (%s lines in %s)\n' \
-    "$name" "${WALL[$name]}" "${CPU[$name]}" "$(echo "$LINES / ${CPU[$name]}" | bc -l)" "${RSS[$name]}" "$got" "$topic"
+    "$name" "${WALL[$name]}" "${CPU[$name]}" "$(echo "$want / ${CPU[$name]}" | bc -l)" "${RSS[$name]}" "$got" "$topic"
 }
 
 # soc-agent: the shipped defaults (checkpoint every second, spool on, lz4), its own topic.
@@ -145,6 +146,24 @@ run rsyslog bench.rsyslog rsyslogd -n -f "$W/rsyslog.conf" -i "$W/rsyslog.pid"
 # kcat: one message per line, lz4, nothing else: the ceiling.
 run kcat bench.kcat kcat -P -b "$BS" -t bench.kcat -z lz4 -l "$W/bench.log"
 
+# journald: the same agent reading a journal of JOURNAL_LINES sshd-like entries, written with
+# systemd-journal-remote (no running journald needed), to its own topic.
+JLINES=${JOURNAL_LINES:-200000}
+"$(dirname "$0")/journald_gen.sh" "$JLINES" "$W/journal" >/dev/null
+cat >"$W/agent-journald.yaml" <<YAML
+org: BENCH
+host: bench.example.gov.vn
+state_dir: $W/agent-journald-state
+log_level: warn
+kafka:
+  brokers: embedded:$W/bootstrap
+topic: bench.journald
+journald:
+  directory: $W/journal
+  start: beginning
+YAML
+TARGET=$JLINES run journald bench.journald "$BIN/soc-agent" --config "$W/agent-journald.yaml"
+
 cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "machine: $(nproc) cores ($cpu_model), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), librdkafka $(dpkg-query -W -f='${Version}' librdkafka1 2>/dev/null)"
@@ -155,3 +174,8 @@ for n in agent rsyslog kcat; do
   echo "${n}_peak_rss_kib=${RSS[$n]}"
 done
 printf 'ratio_vs_rsyslog=%.2f\n' "$(echo "${CPU[rsyslog]} / ${CPU[agent]}" | bc -l)"
+echo "journald_entries=$JLINES"
+echo "journald_wall_s=${WALL[journald]}"
+echo "journald_cpu_s=${CPU[journald]}"
+printf 'journald_entries_per_cpu_s=%.0f\n' "$(echo "$JLINES / ${CPU[journald]}" | bc -l)"
+echo "journald_peak_rss_kib=${RSS[journald]}"
