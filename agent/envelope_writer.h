@@ -22,7 +22,7 @@ class EnvelopeWriter {
                          std::chrono::system_clock::time_point now);
 
  private:
-  std::string prefix_;  // {"v":1,"agent":"..","host":"..","org":"..","src":"
+  std::string prefix_;  // the envelope head, the same for every line
   std::string out_;
   std::string ts_;
   int64_t ts_ms_ = -1;

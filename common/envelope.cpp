@@ -31,12 +31,29 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   return 0;
 }
 
+// Length of the run of bytes at s[i] that JSON keeps verbatim (printable ASCII but " and \).
+inline size_t plain_ascii_run(std::string_view s, size_t i) {
+  size_t j = i;
+  while (j < s.size()) {
+    const auto b = static_cast<unsigned char>(s[j]);
+    if (b < 0x20 || b >= 0x7F || b == '"' || b == '\\') break;
+    ++j;
+  }
+  return j - i;
+}
+
 }  // namespace
 
 size_t append_json_string(std::string& out, std::string_view s) {
   size_t invalid = 0;
-  out.reserve(out.size() + s.size() + 8);
   for (size_t i = 0; i < s.size();) {
+    // Log lines are mostly printable ASCII that JSON keeps as it is: copy such runs in one go.
+    const size_t run = plain_ascii_run(s, i);
+    if (run > 0) {
+      out.append(s.data() + i, run);
+      i += run;
+      if (i == s.size()) break;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t n = utf8_sequence_length(s, i);
@@ -82,9 +99,22 @@ size_t append_json_string(std::string& out, std::string_view s) {
   return invalid;
 }
 
-std::string to_json(const Envelope& e) {
-  std::string out;
-  out.reserve(e.msg.size() + e.src.size() + 160);
+void append_envelope_head(std::string& out, std::string_view agent, std::string_view host,
+                          std::string_view org) {
+  out += "{\"v\":";
+  out += std::to_string(kEnvelopeVersion);
+  out += ",\"agent\":\"";
+  append_json_string(out, agent);
+  out += "\",\"host\":\"";
+  append_json_string(out, host);
+  out += "\",\"org\":\"";
+  append_json_string(out, org);
+  out += '"';
+}
+
+void append_envelope_body(std::string& out, std::string_view src, uint64_t seq, std::string_view ts,
+                          std::string_view msg, bool trunc, std::string_view peer,
+                          const std::vector<std::pair<std::string, std::string>>* fields) {
   const auto field = [&](std::string_view name, std::string_view value) {
     out += ",\"";
     out += name;
@@ -92,31 +122,33 @@ std::string to_json(const Envelope& e) {
     append_json_string(out, value);
     out += '"';
   };
-  out += "{\"v\":";
-  out += std::to_string(kEnvelopeVersion);
-  field("agent", e.agent);
-  field("host", e.host);
-  field("org", e.org);
-  field("src", e.src);
+  field("src", src);
   out += ",\"seq\":";
-  out += std::to_string(e.seq);
-  field("ts", e.ts);
-  field("msg", e.msg);
-  if (e.trunc) out += ",\"trunc\":true";
-  if (!e.peer.empty()) field("peer", e.peer);
-  if (!e.fields.empty()) {
+  out += std::to_string(seq);
+  field("ts", ts);
+  field("msg", msg);
+  if (trunc) out += ",\"trunc\":true";
+  if (!peer.empty()) field("peer", peer);
+  if (fields != nullptr && !fields->empty()) {
     out += ",\"fields\":{";
-    for (size_t i = 0; i < e.fields.size(); ++i) {
+    for (size_t i = 0; i < fields->size(); ++i) {
       if (i > 0) out += ',';
       out += '"';
-      append_json_string(out, e.fields[i].first);
+      append_json_string(out, (*fields)[i].first);
       out += "\":\"";
-      append_json_string(out, e.fields[i].second);
+      append_json_string(out, (*fields)[i].second);
       out += '"';
     }
     out += '}';
   }
   out += '}';
+}
+
+std::string to_json(const Envelope& e) {
+  std::string out;
+  out.reserve(e.msg.size() + e.src.size() + 160);
+  append_envelope_head(out, e.agent, e.host, e.org);
+  append_envelope_body(out, e.src, e.seq, e.ts, e.msg, e.trunc, e.peer, &e.fields);
   return out;
 }
 

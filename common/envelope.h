@@ -31,6 +31,15 @@ struct Envelope {
 // bytes that are not valid UTF-8 become the text \xNN (JSON "\\xNN") so nothing is dropped.
 std::string to_json(const Envelope& e);
 
+// to_json in two parts, for writers that keep the per-agent head once and append only the body
+// for each line (the agent's hot path): head = {"v":1,"agent":..,"host":..,"org":.. and
+// body = ,"src":..,"seq":..,"ts":..,"msg":..[,"trunc"][,"peer"][,"fields"]}.
+void append_envelope_head(std::string& out, std::string_view agent, std::string_view host,
+                          std::string_view org);
+void append_envelope_body(std::string& out, std::string_view src, uint64_t seq, std::string_view ts,
+                          std::string_view msg, bool trunc, std::string_view peer,
+                          const std::vector<std::pair<std::string, std::string>>* fields);
+
 // Appends `bytes` to `out` as the body of a JSON string (without quotes), escaping as above.
 // Returns the number of invalid UTF-8 bytes that were escaped.
 size_t append_json_string(std::string& out, std::string_view bytes);
