@@ -103,6 +103,7 @@ struct LineResult {
   Event event;
   std::vector<Engine::RuleMatch> matches;
   std::vector<std::optional<Detector::ThresholdState>> thresholds;  // per match
+  std::vector<bool> after_met;                                      // per match (rules with after)
   std::vector<Detection> detections;
 };
 
@@ -188,6 +189,10 @@ void print_text(const LineResult& res, const Engine& engine) {
       }
       fmt::print("    threshold: {}{}\n", threshold_text(r, *st, d), printable(group));
     }
+    if (r.after) {
+      fmt::print("    after: {} within {}s: {}\n", r.after->rule, r.after->within_seconds,
+                 res.after_met[i] ? "met" : "not met for this group (no alert)");
+    }
   }
   if (res.detections.empty()) {
     fmt::print("alerts: none\n\n");
@@ -246,6 +251,11 @@ void print_json(const LineResult& res, const Engine& engine) {
                         {"within_seconds", st->within_seconds},
                         {"distinct", r.threshold->distinct},
                         {"fired", reached || st->fired}};
+    }
+    if (r.after) {
+      m["after"] = {{"rule", r.after->rule},
+                    {"within_seconds", r.after->within_seconds},
+                    {"met", static_cast<bool>(res.after_met[i])}};
     }
     matches.push_back(std::move(m));
   }
@@ -327,6 +337,7 @@ int run_test(const TestOptions& o) {
     res.detections = detector.process(res.event);
     for (const auto& m : res.matches) {
       res.thresholds.push_back(detector.threshold_state(m.rule, res.event));
+      res.after_met.push_back(detector.after_met(m.rule, res.event));
     }
     if (o.format == "json") {
       print_json(res, **engine);

@@ -89,7 +89,17 @@ Detection make_detection(const Rule& r, const Event& e, const std::string& host,
 Detector::Detector(const Engine& engine, size_t max_groups)
     : engine_(engine),
       scratch_(engine.make_scratch()),
-      max_groups_(std::max<size_t>(1, max_groups)) {}
+      max_groups_(std::max<size_t>(1, max_groups)) {
+  const auto& rules = engine.rules();
+  followers_.resize(rules.size());
+  std::unordered_map<std::string_view, size_t> index;
+  for (size_t i = 0; i < rules.size(); ++i) index.emplace(rules[i].id, i);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!rules[i].after) continue;
+    // Engine::build refused unknown names, so the lookup succeeds.
+    followers_[index.at(rules[i].after->rule)].push_back(i);
+  }
+}
 
 std::vector<Detection> Detector::process(const Event& e) {
   std::vector<Detection> out;
@@ -98,27 +108,63 @@ std::vector<Detection> Detector::process(const Event& e) {
   // Any event from a host advances its clock, so its idle groups can expire.
   if (auto h = hosts_.find(host); h != hosts_.end())
     h->second.latest = std::max(h->second.latest, t);
+  newest_ = std::max(newest_, t);
 
   for (size_t idx : engine_.match(e, scratch_)) {
     const Rule& rule = engine_.rules()[idx];
+    if (rule.after && !after_met(idx, e, t, host)) continue;
     std::vector<std::pair<std::string, std::string>> group = group_of(rule, e);
+    bool met = true;
     if (rule.threshold) {
-      on_threshold_match(idx, e, t, host, std::move(group), out);
-      continue;
+      met = on_threshold_match(idx, e, t, host, std::move(group), out);
+    } else {
+      Detection d =
+          make_detection(rule, e, host, std::move(group), window_of(t, rule.suppress_seconds));
+      d.first_seen = d.last_seen = t;
+      d.count = 1;
+      if (rule.evidence_max > 0) d.evidence.push_back(e.env);
+      out.push_back(std::move(d));
     }
-    Detection d =
-        make_detection(rule, e, host, std::move(group), window_of(t, rule.suppress_seconds));
-    d.first_seen = d.last_seen = t;
-    d.count = 1;
-    if (rule.evidence_max > 0) d.evidence.push_back(e.env);
-    out.push_back(std::move(d));
+    if (met && !followers_[idx].empty()) mark_followers(idx, e, t, host);
   }
 
   if (++since_sweep_ >= std::max<uint64_t>(kMinSweepInterval, groups_.size())) expire_idle();
   return out;
 }
 
-void Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
+bool Detector::after_met(size_t rule_index, const Event& e) const {
+  if (!engine_.rules().at(rule_index).after) return false;
+  return after_met(rule_index, e, event_time(e),
+                   std::string(event_field(e, "host.name").value_or("")));
+}
+
+bool Detector::after_met(size_t rule_index, const Event& e, SysTime t,
+                         const std::string& host) const {
+  const Rule& rule = engine_.rules()[rule_index];
+  const auto it = marks_.find(group_key(rule_index, host, group_of(rule, e)));
+  if (it == marks_.end()) return false;
+  const SysTime when = it->second.when;
+  return when <= t && t - when <= std::chrono::seconds(rule.after->within_seconds);
+}
+
+void Detector::mark_followers(size_t rule_index, const Event& e, SysTime t,
+                              const std::string& host) {
+  for (size_t f : followers_[rule_index]) {
+    const Rule& follower = engine_.rules()[f];
+    std::string key = group_key(f, host, group_of(follower, e));
+    auto it = marks_.find(key);
+    if (it == marks_.end()) {
+      if (marks_.size() >= max_groups_) {
+        marks_.erase(marks_.begin());  // any one: marks are short-lived hints, not alerts
+        ++evicted_;
+      }
+      it = marks_.emplace(std::move(key), Mark{t, host, follower.after->within_seconds}).first;
+    }
+    it->second.when = std::max(it->second.when, t);
+  }
+}
+
+bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
                                   const std::string& host,
                                   std::vector<std::pair<std::string, std::string>> group,
                                   std::vector<Detection>& out) {
@@ -157,12 +203,11 @@ void Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
       ++g.evidence_sent;
     }
     out.push_back(std::move(d));
-    return;
+    return true;
   }
 
   if (!th.distinct.empty()) {
-    on_distinct_match(rule, e, t, host, std::move(group), g, out);
-    return;
+    return on_distinct_match(rule, e, t, host, std::move(group), g, out);
   }
 
   // Sorted insert: usually at the back; late events land in place (or fall out of the window).
@@ -171,8 +216,9 @@ void Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
   const SysTime cutoff = g.times.back() - std::chrono::seconds(th.within_seconds);
   while (!g.times.empty() && g.times.front() < cutoff) g.times.pop_front();
   while (!g.evidence.empty() && g.evidence.front().first < cutoff) g.evidence.pop_front();
-  if (g.times.size() < th.count) return;
+  if (g.times.size() < th.count) return false;
   fire(rule, e, host, std::move(group), g, g.times.front(), g.times.back(), g.times.size(), out);
+  return true;
 }
 
 void Detector::keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e) {
@@ -183,13 +229,13 @@ void Detector::keep_evidence(const Rule& rule, Group& g, SysTime t, const Event&
   if (g.evidence.size() > rule.evidence_max) g.evidence.pop_front();
 }
 
-void Detector::on_distinct_match(const Rule& rule, const Event& e, SysTime t,
+bool Detector::on_distinct_match(const Rule& rule, const Event& e, SysTime t,
                                  const std::string& host,
                                  std::vector<std::pair<std::string, std::string>> group, Group& g,
                                  std::vector<Detection>& out) {
   const Threshold& th = *rule.threshold;
   const auto value = event_field(e, th.distinct);
-  if (!value) return;  // nothing to count
+  if (!value) return false;  // nothing to count
   const uint64_t h = hash_value(*value);
   SysTime newest = t;
   bool seen = false;
@@ -205,10 +251,11 @@ void Detector::on_distinct_match(const Rule& rule, const Event& e, SysTime t,
   const SysTime cutoff = newest - std::chrono::seconds(th.within_seconds);
   std::erase_if(g.distinct, [&](const auto& p) { return p.second < cutoff; });
   while (!g.evidence.empty() && g.evidence.front().first < cutoff) g.evidence.pop_front();
-  if (g.distinct.size() < th.count) return;
+  if (g.distinct.size() < th.count) return false;
   SysTime oldest = newest;
   for (const auto& p : g.distinct) oldest = std::min(oldest, p.second);
   fire(rule, e, host, std::move(group), g, oldest, newest, g.distinct.size(), out);
+  return true;
 }
 
 void Detector::fire(const Rule& rule, const Event& e, const std::string& host,
@@ -256,6 +303,12 @@ size_t Detector::expire_idle() {
     if (latest - g.last > std::chrono::seconds(horizon)) idle.push_back(key);
   }
   for (const auto& key : idle) erase_group(key);
+  std::erase_if(marks_, [&](const auto& kv) {
+    const auto h = hosts_.find(kv.second.host);
+    // A host without threshold groups has no clock of its own: use the newest time seen.
+    const SysTime latest = h == hosts_.end() ? newest_ : h->second.latest;
+    return latest - kv.second.when > std::chrono::seconds(kv.second.within_seconds);
+  });
   return idle.size();
 }
 

@@ -32,6 +32,11 @@ namespace soc {
 // the newest time, fires when N values are within `within` of the newest, and reports count N.
 // Events without the field do not count.
 //
+// A rule with `after` (rule.h) counts a matching event only when the rule it names was met for the
+// same host and group within `after.within` before it; every time that rule is met (each matching
+// event, or each event once its threshold is reached) the Detector marks the follower's group key
+// with the event's time. Marks expire like groups and share the `max_groups` cap.
+//
 // Memory: only threshold rules keep state, one group per (rule, host, group key) holding fewer
 // than N timestamps (or value hashes) and at most `evidence` envelopes. A group is dropped once its
 // host's event time has moved past it by more than max(within, suppress), and the least recently
@@ -54,6 +59,10 @@ class Detector {
     bool fired = false;
   };
   std::optional<ThresholdState> threshold_state(size_t rule_index, const Event& e) const;
+
+  // For a rule with `after`: whether the rule it follows was met for `e`'s host and group within
+  // `after.within` before `e` (socctl rules test shows it). False for rules without `after`.
+  bool after_met(size_t rule_index, const Event& e) const;
 
   // Drops idle groups now (process() also does it periodically). Returns how many were dropped.
   size_t expire_idle();
@@ -78,10 +87,19 @@ class Detector {
     size_t groups = 0;  // groups keyed by this host
   };
 
-  void on_threshold_match(size_t rule_index, const Event& e, SysTime t, const std::string& host,
+  struct Mark {
+    SysTime when{};  // newest time the followed rule was met for this key
+    std::string host;
+    int64_t within_seconds = 0;
+  };
+
+  // True when the threshold is reached by this event or was already in this window.
+  bool on_threshold_match(size_t rule_index, const Event& e, SysTime t, const std::string& host,
                           std::vector<std::pair<std::string, std::string>> group,
                           std::vector<Detection>& out);
-  void on_distinct_match(const Rule& rule, const Event& e, SysTime t, const std::string& host,
+  bool after_met(size_t rule_index, const Event& e, SysTime t, const std::string& host) const;
+  void mark_followers(size_t rule_index, const Event& e, SysTime t, const std::string& host);
+  bool on_distinct_match(const Rule& rule, const Event& e, SysTime t, const std::string& host,
                          std::vector<std::pair<std::string, std::string>> group, Group& g,
                          std::vector<Detection>& out);
   static void keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e);
@@ -98,6 +116,9 @@ class Detector {
   std::unordered_map<std::string, Group> groups_;
   std::list<std::string> lru_;  // group keys, least recently matched first
   std::unordered_map<std::string, HostClock> hosts_;
+  std::vector<std::vector<size_t>> followers_;   // rule -> the rules whose `after` names it
+  std::unordered_map<std::string, Mark> marks_;  // group key of a follower -> its mark
+  SysTime newest_{};                             // newest event time seen from any host
 };
 
 }  // namespace soc

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <new>
+#include <set>
 
 namespace soc {
 namespace {
@@ -194,6 +195,14 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     std::vector<const FieldMatcher*> owner;
   };
   std::map<std::string, Pending> by_field;
+  std::set<std::string> ids;
+  for (const Rule& rule : engine->rules_) ids.insert(rule.id);
+  for (const Rule& rule : engine->rules_) {
+    if (rule.after && !ids.count(rule.after->rule)) {
+      return Error{fmt::format("{}:{}:{}: rule '{}' comes after unknown rule '{}'", rule.file,
+                               rule.line, rule.column, rule.id, rule.after->rule)};
+    }
+  }
   for (uint32_t r = 0; r < engine->rules_.size(); ++r) {
     const Rule& rule = engine->rules_[r];
     // Rules come from the loader, which checks this too; hand-made ones are checked here.

@@ -343,7 +343,7 @@ Rule parse_rule(const std::string& file, const YAML::Node& node) {
   yaml_check_keys(file, node,
                   {"id", "title", "title_vi", "description", "severity", "mitre", "author",
                    "sigma_id", "references", "match", "not", "keywords", "selections", "condition",
-                   "group_by", "threshold", "suppress", "evidence"});
+                   "group_by", "threshold", "after", "suppress", "evidence"});
   check_unique_keys(file, node);
   const auto required = [&](const char* key) {
     const YAML::Node n = node[key];
@@ -459,6 +459,23 @@ Rule parse_rule(const std::string& file, const YAML::Node& node) {
     r.threshold = std::move(th);
   }
 
+  if (const YAML::Node n = node["after"]) {
+    if (!n.IsMap()) yaml_fail(file, n, "after must be a mapping {rule: ID, within: T}");
+    yaml_check_keys(file, n, {"rule", "within"});
+    check_unique_keys(file, n);
+    if (!n["rule"]) yaml_fail(file, n, "after needs 'rule'");
+    if (!n["within"]) yaml_fail(file, n, "after needs 'within'");
+    After a;
+    a.rule = yaml_string(file, n["rule"], "after rule");
+    if (a.rule == r.id) yaml_fail(file, n["rule"], "a rule cannot come after itself");
+    a.within_seconds = yaml_duration_seconds(file, n["within"], "after within");
+    if (a.within_seconds < 1 || a.within_seconds > kMaxDuration) {
+      yaml_fail(file, n["within"], "after within must be between 1s and 30d");
+    }
+    a.where = yaml_location(file, n["rule"]);
+    r.after = std::move(a);
+  }
+
   if (const YAML::Node n = node["suppress"]) {
     r.suppress_seconds = yaml_duration_seconds(file, n, "suppress");
     if (r.suppress_seconds < 1 || r.suppress_seconds > kMaxDuration) {
@@ -531,6 +548,27 @@ void reject_duplicates(Loaded& l) {
   l.rules = std::move(kept);
 }
 
+// Moves rules whose `after` names a rule that is not loaded (unknown, or itself broken) to errors,
+// until none is left: a rule chained to a broken one goes too.
+void reject_dangling_after(Loaded& l) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::set<std::string> ids;
+    for (const auto& r : l.rules) ids.insert(r.id);
+    std::vector<Rule> kept;
+    for (auto& r : l.rules) {
+      if (r.after && !ids.count(r.after->rule)) {
+        l.errors.push_back(
+            fmt::format("{}: after: no rule '{}' is loaded", r.after->where, r.after->rule));
+        changed = true;
+        continue;
+      }
+      kept.push_back(std::move(r));
+    }
+    l.rules = std::move(kept);
+  }
+}
+
 Result<std::vector<Rule>> finish(Loaded l, bool skip_broken, std::vector<std::string>* skipped) {
   if (l.errors.empty() || skip_broken) {
     if (skipped != nullptr) *skipped = std::move(l.errors);
@@ -586,6 +624,7 @@ Result<std::vector<Rule>> load_rules_file(const std::string& file) {
   Loaded l;
   parse_file(file, l);
   reject_duplicates(l);
+  reject_dangling_after(l);
   return finish(std::move(l), false, nullptr);
 }
 
@@ -598,6 +637,7 @@ Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::st
                              e.mark.column + 1, e.msg)};
   }
   reject_duplicates(l);
+  reject_dangling_after(l);
   return finish(std::move(l), false, nullptr);
 }
 
@@ -620,6 +660,7 @@ Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken,
   Loaded l;
   for (const auto& f : files) parse_file(f, l);
   reject_duplicates(l);
+  reject_dangling_after(l);
   return finish(std::move(l), skip_broken, skipped);
 }
 

@@ -51,6 +51,16 @@ struct Threshold {
   std::string distinct;
 };
 
+// `after`: the rule holds only when rule `rule` was met (its condition, and its threshold when it
+// has one) for the same host and group (this rule's group_by values, taken from both events) at
+// most `within_seconds` earlier in event time: "a login accepted from an address that was brute
+// forcing a minute ago".
+struct After {
+  std::string rule;
+  int64_t within_seconds = 0;
+  std::string where;  // "file:line:column" of the `after` key, for errors
+};
+
 struct Rule {
   std::string id;
   std::string title;
@@ -75,6 +85,7 @@ struct Rule {
 
   std::vector<std::string> group_by;
   std::optional<Threshold> threshold;
+  std::optional<After> after;
   int64_t suppress_seconds = 3600;
   uint32_t evidence_max = 10;
 };

@@ -406,5 +406,71 @@ TEST(DetectorState, NothingForRulesWithoutThreshold) {
   EXPECT_EQ(d.threshold_state(0, ssh(kT0, "2.2.2.2"))->have, 0u);  // another group
 }
 
+const char* kAfterRules = R"(
+- id: brute
+  title: Brute force
+  severity: high
+  match: {process.name: sshd, event.outcome: failure}
+  group_by: [source.ip]
+  threshold: {count: 3, within: 60s}
+- id: login-after-brute
+  title: Login after brute force
+  severity: critical
+  match: {process.name: sshd, event.outcome: success}
+  group_by: [source.ip]
+  after: {rule: brute, within: 10m}
+)";
+
+size_t count_of(const std::vector<Detection>& out, const std::string& rule) {
+  size_t n = 0;
+  for (const auto& d : out) n += d.rule_id == rule;
+  return n;
+}
+
+TEST(DetectorAfter, FiresOnlyAfterTheOtherRuleWasMetForTheSameGroup) {
+  auto engine = engine_from(kAfterRules);
+  ASSERT_TRUE(engine);
+  Detector d(*engine);
+  const std::string attacker = "203.0.113.7";
+  // A login before any brute force, and one after too few failures: quiet.
+  EXPECT_EQ(count_of(d.process(ssh(kT0, attacker, "success")), "login-after-brute"), 0u);
+  d.process(ssh(kT0 + seconds(1), attacker));
+  d.process(ssh(kT0 + seconds(2), attacker));
+  EXPECT_EQ(count_of(d.process(ssh(kT0 + seconds(3), attacker, "success")), "login-after-brute"),
+            0u);
+  // The third failure meets the threshold; the next login from there raises the follower.
+  EXPECT_EQ(count_of(d.process(ssh(kT0 + seconds(4), attacker)), "brute"), 1u);
+  EXPECT_EQ(count_of(d.process(ssh(kT0 + seconds(30), attacker, "success")), "login-after-brute"),
+            1u);
+  // Another address logging in meanwhile is not that attacker.
+  EXPECT_EQ(
+      count_of(d.process(ssh(kT0 + seconds(31), "198.51.100.2", "success")), "login-after-brute"),
+      0u);
+  // Failures folding into the raised alert keep the mark fresh; past `within` it lapses.
+  d.process(ssh(kT0 + seconds(60), attacker));
+  EXPECT_EQ(
+      count_of(d.process(ssh(kT0 + seconds(60 + 599), attacker, "success")), "login-after-brute"),
+      1u);
+  EXPECT_EQ(
+      count_of(d.process(ssh(kT0 + seconds(60 + 601), attacker, "success")), "login-after-brute"),
+      0u);
+}
+
+TEST(DetectorAfter, MarksExpireAndAreBounded) {
+  auto engine = engine_from(kAfterRules);
+  ASSERT_TRUE(engine);
+  Detector d(*engine, 2);
+  for (int ip = 0; ip < 3; ++ip) {
+    for (int i = 0; i < 3; ++i) d.process(ssh(kT0 + seconds(i), "10.0.0." + std::to_string(ip)));
+  }
+  EXPECT_GT(d.evicted_groups(), 0u);
+  // Much later, a sweep drops what is left.
+  d.process(ssh(kT0 + seconds(7200), "10.9.9.9"));
+  d.expire_idle();
+  EXPECT_EQ(
+      count_of(d.process(ssh(kT0 + seconds(7201), "10.0.0.2", "success")), "login-after-brute"),
+      0u);
+}
+
 }  // namespace
 }  // namespace soc

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -294,6 +295,53 @@ threshold: {distinct: user.name, count: 10, within: 5m, group_by: [source.ip]}
   EXPECT_EQ(rule.group_by, (std::vector<std::string>{"source.ip"}));
 }
 
+TEST(RuleLoader, AfterNamesAnotherRule) {
+  auto r = load_rules_file(write_rules(R"(
+- id: brute
+  title: Brute
+  severity: high
+  match: {process.name: sshd, event.outcome: failure}
+  threshold: {count: 5, within: 1m, group_by: [source.ip]}
+- id: login-after-brute
+  title: Login after brute force
+  severity: critical
+  match: {process.name: sshd, event.outcome: success}
+  group_by: [source.ip]
+  after: {rule: brute, within: 10m}
+)"));
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_TRUE((*r)[1].after);
+  EXPECT_EQ((*r)[1].after->rule, "brute");
+  EXPECT_EQ((*r)[1].after->within_seconds, 600);
+
+  // An unknown name is an error at the name; a rule after a broken rule goes with it.
+  const std::string file = write_rules(R"(
+- id: a
+  title: A
+  severity: low
+  match: {process.name: sshd}
+  after: {rule: nobody, within: 1m}
+- id: b
+  title: B
+  severity: low
+  match: {process.name: sshd}
+  after: {rule: a, within: 1m}
+- id: c
+  title: C
+  severity: low
+  match: {process.name: sshd}
+  after: {rule: c, within: 1m}
+)");
+  auto bad = load_rules_file(file);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find(":6:17: after: no rule 'nobody' is loaded"), std::string::npos)
+      << bad.error();
+  EXPECT_NE(bad.error().find(":11:17: after: no rule 'a' is loaded"), std::string::npos)
+      << bad.error();
+  EXPECT_NE(bad.error().find(":16:17: a rule cannot come after itself"), std::string::npos)
+      << bad.error();
+}
+
 TEST(RuleLoader, LanguageErrors) {
   const auto err = [](const std::string& text) {
     auto r = load_rules_file(write_rules(text));
@@ -355,6 +403,13 @@ TEST(RuleLoader, ReadmeExamplesLoad) {
       in_yaml = false;
       if (block.rfind("- id:", 0) != 0 && block.rfind("id:", 0) != 0) continue;  // a fragment
       ++examples;
+      // A rule `after` another one is loaded beside a minimal rule of that name.
+      static const std::regex kAfter(R"(after: \{rule: ([a-z0-9._-]+))");
+      if (std::smatch m; std::regex_search(block, m, kAfter)) {
+        if (block.rfind("id:", 0) == 0)
+          block = "- " + std::regex_replace(block, std::regex("\n(.)"), "\n  $1");
+        block += "- {id: " + m[1].str() + ", title: T, severity: low, match: {f: x}}\n";
+      }
       auto r = load_rules_file(write_rules(block));
       EXPECT_TRUE(r.ok()) << block << "\n" << (r.ok() ? "" : r.error());
     } else if (in_yaml) {
