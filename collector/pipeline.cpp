@@ -94,8 +94,15 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
     event.env = std::move(*env);
     event.fields.clear();
     decoder_->decode(event);
+    if (assembler_.take(event)) {
+      detect_ready(detections);  // audit records wait to be joined into their event
+      continue;
+    }
     for (auto& d : detector_->process(event)) detections.push_back(std::move(d));
   }
+  // An audit event is never split across the batch's commit: what is pending is complete enough.
+  assembler_.flush();
+  detect_ready(detections);
   if (!detections.empty()) {
     if (auto st = store_.apply(detections); !st) return Error{"alert store: " + st.error()};
     counters_.detections += detections.size();
@@ -116,6 +123,13 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
   }
   ++counters_.batches;
   return Ok{};
+}
+
+void Pipeline::detect_ready(std::vector<Detection>& detections) {
+  for (const Event& e : assembler_.ready()) {
+    for (auto& d : detector_->process(e)) detections.push_back(std::move(d));
+  }
+  assembler_.ready().clear();
 }
 
 void Pipeline::replace_decoder(std::unique_ptr<Decoder> decoder) {

@@ -6,8 +6,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "collector/collector_config.h"
+#include "collector/decode/audit_assembler.h"
 #include "common/kafka.h"
 #include "common/result.h"
 
@@ -16,6 +18,7 @@ namespace soc {
 class AlertStore;
 class Decoder;
 class Detector;
+struct Detection;
 class Engine;
 
 struct PipelineCounters {
@@ -65,12 +68,14 @@ class Pipeline {
 
  private:
   Status process_batch(const std::atomic<bool>& stop);
+  void detect_ready(std::vector<Detection>& detections);
   uint64_t evicted_groups() const;
 
   const std::string topic_;
   size_t batch_max_;
   AlertStore& store_;
   std::unique_ptr<Decoder> decoder_;
+  AuditAssembler assembler_;        // joins an audit event's records; empty between batches
   std::unique_ptr<Engine> engine_;  // declared before detector_: the detector refers to it
   std::unique_ptr<Detector> detector_;
   uint64_t evicted_before_ = 0;  // groups evicted by detectors replaced on reload

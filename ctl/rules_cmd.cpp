@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/decode/audit_assembler.h"
 #include "collector/decode/decoder.h"
 #include "collector/decode/envelope_reader.h"
 #include "collector/detect/detector.h"
@@ -305,6 +307,35 @@ int run_test(const TestOptions& o) {
     in = &file;
   }
   const std::string src = o.input == "-" ? "stdin" : "file:" + o.input;
+  AuditAssembler assembler;
+  std::deque<size_t> numbers;  // first line number of each audit record held, in order
+  const auto report = [&](LineResult res) {
+    res.matches = (*engine)->explain(res.event);
+    res.detections = detector.process(res.event);
+    for (const auto& m : res.matches) {
+      res.thresholds.push_back(detector.threshold_state(m.rule, res.event));
+      res.after_met.push_back(detector.after_met(m.rule, res.event));
+    }
+    if (o.format == "json") {
+      print_json(res, **engine);
+    } else {
+      print_text(res, **engine);
+    }
+  };
+  const auto report_ready = [&] {
+    for (Event& e : assembler.ready()) {
+      LineResult res;
+      // Records of one event are consecutive lines as a rule; the event's first line numbers it.
+      res.number = numbers.empty() ? 0 : numbers.front();
+      const size_t records =
+          static_cast<size_t>(std::count(e.env.msg.begin(), e.env.msg.end(), '\n') + 1);
+      for (size_t i = 0; i < records && !numbers.empty(); ++i) numbers.pop_front();
+      res.line = e.env.msg;
+      res.event = std::move(e);
+      report(std::move(res));
+    }
+    assembler.ready().clear();
+  };
   std::string line;
   size_t number = 0;
   while (std::getline(*in, line)) {
@@ -333,18 +364,17 @@ int run_test(const TestOptions& o) {
     }
     res.event.env = std::move(*env);
     decoder.decode(res.event);
-    res.matches = (*engine)->explain(res.event);
-    res.detections = detector.process(res.event);
-    for (const auto& m : res.matches) {
-      res.thresholds.push_back(detector.threshold_state(m.rule, res.event));
-      res.after_met.push_back(detector.after_met(m.rule, res.event));
+    // Audit records are joined into their event (collector/decode/audit_assembler.h) and shown
+    // once it is complete, under the number of its first line.
+    if (assembler.take(res.event)) {
+      numbers.push_back(number);
+      report_ready();
+      continue;
     }
-    if (o.format == "json") {
-      print_json(res, **engine);
-    } else {
-      print_text(res, **engine);
-    }
+    report(std::move(res));
   }
+  assembler.flush();
+  report_ready();
   if (in->bad()) return fail(o.input + ": read error");
   return kExitOk;
 }

@@ -58,7 +58,7 @@ const SigmaSource& auditd_source() {
   // The auditd decoder's names (collector/decode/auditd.h); other keys stay auditd.data.KEY.
   static const SigmaSource s{
       "auditd",
-      {{"type", "auditd.type"},
+      {{"type", "auditd.records"},
        {"key", "auditd.key"},
        {"exe", "process.executable"},
        {"comm", "process.name"},
@@ -501,6 +501,12 @@ OutClause convert_field(const std::string& key, const YAML::Node& value, const S
     for (const auto& v : values) c.values.push_back(v.as_regex());
   }
   if (c.field == "keywords" && c.kind == MatchKind::kEquals) c.kind = MatchKind::kContains;
+  if (c.field == "auditd.records" && c.kind == MatchKind::kEquals) {
+    // An audit event joins its records (collector/decode/audit_assembler.h): `type: EXECVE`
+    // means "has an EXECVE record", one word of auditd.records.
+    c.kind = MatchKind::kRegex;
+    for (auto& v : c.values) v = "(^| )" + regex_escape(v) + "( |$)";
+  }
   return c;
 }
 

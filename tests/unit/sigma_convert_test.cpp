@@ -177,12 +177,19 @@ TEST(SigmaConvert, RegexCidrNullExists) {
 TEST(SigmaConvert, AuditdFieldsAndConditionLists) {
   const Converted c = must_convert("convert/auditd_execve.yml");
   ASSERT_TRUE(c.engine);
-  EXPECT_TRUE(fires(
-      c,
-      event({{"auditd.type", "EXECVE"}, {"auditd.data.a0", "chmod"}, {"auditd.data.a1", "+x"}})));
+  // `type` is one record type of the joined audit event (audit_assembler.h).
+  EXPECT_TRUE(fires(c, event({{"auditd.records", "SYSCALL EXECVE CWD PATH PROCTITLE EOE"},
+                              {"auditd.data.a0", "chmod"},
+                              {"auditd.data.a1", "+x"}})));
+  EXPECT_TRUE(fires(c, event({{"auditd.records", "EXECVE"},
+                              {"auditd.data.a0", "chmod"},
+                              {"auditd.data.a1", "+x"}})));
+  EXPECT_FALSE(fires(c, event({{"auditd.records", "SYSCALL NOT_EXECVE"},
+                               {"auditd.data.a0", "chmod"},
+                               {"auditd.data.a1", "+x"}})));
   EXPECT_TRUE(
-      fires(c, event({{"auditd.type", "SYSCALL"}, {"auditd.data.SYSCALL", "memfd_create"}})));
-  EXPECT_FALSE(fires(c, event({{"auditd.type", "EXECVE"}, {"auditd.data.a0", "chmod"}})));
+      fires(c, event({{"auditd.records", "SYSCALL"}, {"auditd.data.SYSCALL", "memfd_create"}})));
+  EXPECT_FALSE(fires(c, event({{"auditd.records", "EXECVE"}, {"auditd.data.a0", "chmod"}})));
 }
 
 TEST(SigmaConvert, AllOfThemSkipsUnderscoreNames) {

@@ -1,0 +1,127 @@
+#include "collector/decode/audit_assembler.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace soc {
+namespace {
+
+std::string stream_key(const Event& e) {
+  std::string key;
+  for (std::string_view f : {"agent.id", "log.file.path", "auditd.node"}) {
+    key += e.fields.get(f).value_or("");
+    key += '\x1f';
+  }
+  return key;
+}
+
+bool is_argument(std::string_view name) {
+  constexpr std::string_view kPrefix = "auditd.data.a";
+  if (name.size() <= kPrefix.size() || name.substr(0, kPrefix.size()) != kPrefix) return false;
+  return std::all_of(name.begin() + kPrefix.size(), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+bool AuditAssembler::take(Event& e) {
+  const auto type = e.fields.get("auditd.type");
+  const auto serial = e.fields.get("auditd.id");
+  if (!type || !serial) return false;
+  const std::string record_type(*type);
+
+  std::string key = stream_key(e);
+  auto s =
+      std::find_if(streams_.begin(), streams_.end(), [&](const Stream& x) { return x.key == key; });
+  if (s == streams_.end()) {
+    streams_.push_back(Stream{std::move(key), {}});
+    s = std::prev(streams_.end());
+  }
+  auto p = std::find_if(s->events.begin(), s->events.end(),
+                        [&](const Pending& x) { return x.serial == *serial; });
+  if (p == s->events.end()) {
+    // A new serial: user-space events before it are complete (they have no EOE).
+    for (size_t i = 0; i < s->events.size();) {
+      if (!s->events[i].has_syscall) {
+        release(*s, i);
+      } else {
+        ++i;
+      }
+    }
+    if (s->events.size() >= max_pending_) {
+      release(*s, 0);
+      ++overflowed_;
+    }
+    Pending fresh;
+    fresh.serial = std::string(*serial);
+    fresh.has_syscall = record_type == "SYSCALL";
+    fresh.path_from_parent =
+        record_type == "PATH" && e.fields.get("auditd.data.nametype") == "PARENT";
+    fresh.event = std::move(e);
+    fresh.event.fields.set("auditd.records", record_type);
+    s->events.push_back(std::move(fresh));
+    p = std::prev(s->events.end());
+  } else {
+    merge(*p, e, record_type);
+  }
+  e.fields.clear();
+  e.env = Envelope{};
+  if (record_type == "EOE") release(*s, static_cast<size_t>(p - s->events.begin()));
+  return true;
+}
+
+void AuditAssembler::merge(Pending& into, Event& record, std::string_view type) {
+  Fields& f = into.event.fields;
+  const bool execve = type == "EXECVE";
+  const bool path = type == "PATH";
+  const bool parent = path && record.fields.get("auditd.data.nametype") == "PARENT";
+  if (execve) {
+    // SYSCALL's a0..a3 are raw syscall arguments; once EXECVE speaks, aN means argument N.
+    for (std::string_view a :
+         {"auditd.data.a0", "auditd.data.a1", "auditd.data.a2", "auditd.data.a3"}) {
+      if (f.get(a) && !record.fields.get(a)) f.set(a, "");
+    }
+  }
+  for (const auto& [name, value] : record.fields.all()) {
+    if (name == "event.original" || name == "message" || name == "auditd.type") continue;
+    if (name == "file.path" && path) {
+      if (!f.get(name) || (into.path_from_parent && !parent)) {
+        f.set(name, value);
+        into.path_from_parent = parent;
+      }
+      continue;
+    }
+    if ((execve && is_argument(name)) || !f.get(name)) f.set(name, value);
+  }
+  into.has_syscall = into.has_syscall || type == "SYSCALL";
+  std::string records(f.get("auditd.records").value_or(""));
+  records += ' ';
+  records += type;
+  f.set("auditd.records", records);
+  Envelope& env = into.event.env;
+  env.msg += '\n';
+  env.msg += record.env.msg;
+  f.set("event.original", env.msg);
+  // The event happened when its first record says; a record without a time adds none.
+  if (into.event.time == SysTime{}) into.event.time = record.time;
+}
+
+void AuditAssembler::release(Stream& s, size_t index) {
+  ready_.push_back(std::move(s.events[index].event));
+  s.events.erase(s.events.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void AuditAssembler::flush() {
+  for (auto& s : streams_) {
+    while (!s.events.empty()) release(s, 0);
+  }
+  streams_.clear();
+}
+
+size_t AuditAssembler::pending() const {
+  size_t n = 0;
+  for (const auto& s : streams_) n += s.events.size();
+  return n;
+}
+
+}  // namespace soc

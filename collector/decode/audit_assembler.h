@@ -1,0 +1,67 @@
+// Linux audit writes one event as several records sharing a serial: for a command, SYSCALL (exe,
+// comm, uid, key), EXECVE (the arguments), CWD, PATH (one per file), PROCTITLE, then EOE. A rule
+// about "which program ran with which command line as which user" needs them as one event; this
+// joins the decoded records of each serial before detection.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "collector/decode/event.h"
+
+namespace soc {
+
+// Records are joined per stream (agent, log file, audit node) and serial. The joined event has:
+//  - every field of its records, the first record to set a field winning, except that EXECVE's
+//    "auditd.data.aN" (the arguments) win over SYSCALL's (the raw syscall arguments), and that
+//    "file.path" comes from the first PATH item whose nametype is not PARENT when there is one;
+//  - "auditd.type" of its first record, and "auditd.records": the record types in order,
+//    space-separated ("SYSCALL EXECVE CWD PATH PATH PROCTITLE EOE");
+//  - the first record's envelope, its msg (and "event.original") being all records' lines joined
+//    with '\n', so an alert's evidence shows the whole event.
+// An event is complete at its EOE record. One without a SYSCALL record (user-space records such
+// as USER_CMD, ADD_USER, SERVICE_START: the kernel writes EOE only after syscall events) is
+// complete when a record of another serial arrives on its stream. At most `max_pending` events
+// wait per stream (the oldest is released first), and flush() releases everything: the pipeline
+// calls it at the end of each batch, so no record waits for a batch that may never come.
+class AuditAssembler {
+ public:
+  explicit AuditAssembler(size_t max_pending = 16) : max_pending_(max_pending) {}
+
+  // When `e` is an audit record, takes it (e is left empty) and returns true; completed events
+  // are then in ready(). Returns false, leaving `e` alone, for any other event.
+  bool take(Event& e);
+  // Releases every pending event to ready().
+  void flush();
+  // Completed events, oldest first; the caller processes and clears them.
+  std::vector<Event>& ready() { return ready_; }
+
+  size_t pending() const;
+  // Events released before their EOE because `max_pending` was reached.
+  uint64_t overflowed() const { return overflowed_; }
+
+ private:
+  struct Pending {
+    std::string serial;
+    Event event;
+    bool has_syscall = false;
+    bool path_from_parent = false;  // file.path so far names a PARENT item
+  };
+  struct Stream {
+    std::string key;
+    std::deque<Pending> events;  // by arrival of their first record
+  };
+
+  void release(Stream& s, size_t index);
+  static void merge(Pending& into, Event& record, std::string_view type);
+
+  size_t max_pending_;
+  std::vector<Stream> streams_;  // few: one per audit log per agent in a batch
+  std::vector<Event> ready_;
+  uint64_t overflowed_ = 0;
+};
+
+}  // namespace soc

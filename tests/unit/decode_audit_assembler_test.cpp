@@ -1,0 +1,149 @@
+// AuditAssembler: the records of one audit event, decoded by the real Decoder, become one event.
+#include "collector/decode/audit_assembler.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "collector/decode/decoder.h"
+
+namespace soc {
+namespace {
+
+Event decoded(const std::string& line, const std::string& agent = "agent-1") {
+  static const Decoder decoder;
+  static uint64_t seq = 0;
+  Event e;
+  e.env.agent = agent;
+  e.env.host = "web01";
+  e.env.org = "STTTT";
+  e.env.src = "file:/var/log/audit/audit.log";
+  e.env.ts = "2026-11-23T12:00:00+07:00";
+  e.env.seq = ++seq;
+  e.env.msg = line;
+  decoder.decode(e);
+  return e;
+}
+
+std::string field(const Event& e, std::string_view name) {
+  return std::string(e.fields.get(name).value_or("<unset>"));
+}
+
+// `touch /etc/cron.d/evil` as root, logged by auditd with a watch on /etc/cron.d.
+const std::vector<std::string> kTouch = {
+    R"(type=SYSCALL msg=audit(1795410000.120:901): arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c a1=7ffd0 a2=941 a3=1b6 items=2 ppid=4000 pid=4001 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm="touch" exe="/usr/bin/touch" key="cron")",
+    R"(type=EXECVE msg=audit(1795410000.120:901): argc=2 a0="touch" a1="/etc/cron.d/evil")",
+    R"(type=CWD msg=audit(1795410000.120:901): cwd="/root")",
+    R"(type=PATH msg=audit(1795410000.120:901): item=0 name="/etc/cron.d/" inode=10 dev=08:01 mode=040755 ouid=0 ogid=0 rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0)",
+    R"(type=PATH msg=audit(1795410000.120:901): item=1 name="/etc/cron.d/evil" inode=11 dev=08:01 mode=0100644 ouid=0 ogid=0 rdev=00:00 nametype=CREATE cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0)",
+    R"(type=PROCTITLE msg=audit(1795410000.120:901): proctitle=746F756368002F6574632F63726F6E2E642F6576696C)",
+    R"(type=EOE msg=audit(1795410000.120:901): )",
+};
+
+TEST(AuditAssembler, JoinsTheRecordsOfOneEventAtEoe) {
+  AuditAssembler a;
+  for (size_t i = 0; i < kTouch.size(); ++i) {
+    Event e = decoded(kTouch[i]);
+    ASSERT_TRUE(a.take(e));
+    EXPECT_EQ(a.ready().size(), i + 1 == kTouch.size() ? 1u : 0u) << "after record " << i;
+  }
+  ASSERT_EQ(a.ready().size(), 1u);
+  const Event& e = a.ready()[0];
+  EXPECT_EQ(field(e, "auditd.type"), "SYSCALL");
+  EXPECT_EQ(field(e, "auditd.records"), "SYSCALL EXECVE CWD PATH PATH PROCTITLE EOE");
+  EXPECT_EQ(field(e, "process.executable"), "/usr/bin/touch");
+  EXPECT_EQ(field(e, "process.name"), "touch");
+  EXPECT_EQ(field(e, "user.id"), "0");
+  EXPECT_EQ(field(e, "user.audit.id"), "1000");
+  EXPECT_EQ(field(e, "auditd.key"), "cron");
+  EXPECT_EQ(field(e, "process.command_line"), "touch /etc/cron.d/evil");
+  EXPECT_EQ(field(e, "process.working_directory"), "/root");
+  EXPECT_EQ(field(e, "file.path"), "/etc/cron.d/evil");  // the created file, not its PARENT
+  EXPECT_EQ(field(e, "process.title"), "touch /etc/cron.d/evil");
+  // EXECVE's arguments replace the syscall's raw a0..a3.
+  EXPECT_EQ(field(e, "auditd.data.a0"), "touch");
+  EXPECT_EQ(field(e, "auditd.data.a1"), "/etc/cron.d/evil");
+  EXPECT_EQ(field(e, "auditd.data.a2"), "");
+  EXPECT_EQ(field(e, "host.name"), "web01");
+  EXPECT_EQ(field(e, "agent.id"), "agent-1");
+  // The evidence shows every record; the first record's envelope carries them.
+  std::string joined;
+  for (const auto& l : kTouch) joined += (joined.empty() ? "" : "\n") + l;
+  EXPECT_EQ(e.env.msg, joined);
+  EXPECT_EQ(field(e, "event.original"), joined);
+  EXPECT_EQ(e.time, SysTime(std::chrono::milliseconds(1795410000120)));
+  EXPECT_EQ(a.pending(), 0u);
+}
+
+TEST(AuditAssembler, OtherEventsPassThrough) {
+  AuditAssembler a;
+  Event e =
+      decoded("Nov 23 12:00:00 web01 sshd[1]: Accepted password for a from 192.0.2.1 port 1 ssh2");
+  EXPECT_FALSE(a.take(e));
+  EXPECT_EQ(field(e, "process.name"), "sshd");  // untouched
+  EXPECT_TRUE(a.ready().empty());
+}
+
+TEST(AuditAssembler, UserSpaceRecordsCompleteWhenTheNextSerialArrives) {
+  AuditAssembler a;
+  Event cmd = decoded(
+      R"(type=USER_CMD msg=audit(1795410001.000:950): pid=200 uid=1000 auid=1000 ses=1 msg='cwd="/home/a" cmd=6C73 exe="/usr/bin/sudo" terminal=pts/0 res=success')");
+  ASSERT_TRUE(a.take(cmd));
+  EXPECT_TRUE(a.ready().empty());  // another record of 950 could still come
+  Event end = decoded(
+      R"(type=USER_END msg=audit(1795410002.000:951): pid=200 uid=1000 auid=1000 ses=1 msg='op=PAM:session_close acct="root" exe="/usr/bin/sudo" hostname=? addr=? terminal=/dev/pts/0 res=success')");
+  ASSERT_TRUE(a.take(end));
+  ASSERT_EQ(a.ready().size(), 1u);
+  EXPECT_EQ(field(a.ready()[0], "auditd.records"), "USER_CMD");
+  EXPECT_EQ(field(a.ready()[0], "process.command_line"), "ls");
+  a.ready().clear();
+  a.flush();  // the end of a batch releases the rest
+  ASSERT_EQ(a.ready().size(), 1u);
+  EXPECT_EQ(field(a.ready()[0], "event.action"), "PAM:session_close");
+  EXPECT_EQ(a.pending(), 0u);
+}
+
+TEST(AuditAssembler, InterleavedEventsAndStreamsStayApart) {
+  AuditAssembler a;
+  const std::string other_syscall =
+      R"(type=SYSCALL msg=audit(1795410000.121:902): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=1 ppid=1 pid=5000 auid=1001 uid=1001 gid=1001 euid=1001 suid=1001 fsuid=1001 egid=1001 sgid=1001 fsgid=1001 tty=pts1 ses=4 comm="id" exe="/usr/bin/id" key="exec")";
+  const std::string other_execve = R"(type=EXECVE msg=audit(1795410000.121:902): argc=1 a0="id")";
+  const std::string other_eoe = R"(type=EOE msg=audit(1795410000.121:902): )";
+  std::vector<std::string> lines = {kTouch[0], other_syscall, kTouch[1], other_execve};
+  lines.insert(lines.end(), kTouch.begin() + 2, kTouch.end());
+  lines.push_back(other_eoe);
+  for (const auto& l : lines) {
+    Event e = decoded(l);
+    ASSERT_TRUE(a.take(e));
+  }
+  // The same serial from another agent is another event.
+  Event elsewhere = decoded(kTouch[1], "agent-2");
+  ASSERT_TRUE(a.take(elsewhere));
+  ASSERT_EQ(a.ready().size(), 2u);
+  EXPECT_EQ(field(a.ready()[0], "process.command_line"), "touch /etc/cron.d/evil");
+  EXPECT_EQ(field(a.ready()[0], "auditd.records"), "SYSCALL EXECVE CWD PATH PATH PROCTITLE EOE");
+  EXPECT_EQ(field(a.ready()[1], "process.command_line"), "id");
+  EXPECT_EQ(field(a.ready()[1], "user.id"), "1001");
+  EXPECT_EQ(field(a.ready()[1], "auditd.records"), "SYSCALL EXECVE EOE");
+  a.ready().clear();
+  a.flush();
+  ASSERT_EQ(a.ready().size(), 1u);
+  EXPECT_EQ(field(a.ready()[0], "agent.id"), "agent-2");
+  EXPECT_EQ(field(a.ready()[0], "auditd.records"), "EXECVE");
+}
+
+TEST(AuditAssembler, PendingEventsAreBoundedAndCounted) {
+  AuditAssembler a(2);
+  for (int serial = 1; serial <= 3; ++serial) {
+    Event e = decoded("type=SYSCALL msg=audit(1795410000.000:" + std::to_string(serial) +
+                      "): arch=c000003e syscall=59 success=yes exit=0 comm=\"x\" exe=\"/x\"");
+    ASSERT_TRUE(a.take(e));
+  }
+  EXPECT_EQ(a.ready().size(), 1u);  // the oldest went early, without its EOE
+  EXPECT_EQ(a.overflowed(), 1u);
+  EXPECT_EQ(a.pending(), 2u);
+}
+
+}  // namespace
+}  // namespace soc
