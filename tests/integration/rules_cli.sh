@@ -51,6 +51,37 @@ set -e
 [ "$rc" -eq 1 ] || fail "rules check of a missing directory exited $rc"
 
 # --- rules test ------------------------------------------------------------------------------
+# Its own rules, so that the shipped pack can grow without changing what this test expects.
+mkdir -p "$T/rules"
+cat >"$T/rules/pack.yml" <<'YML'
+- id: ssh-brute-force
+  title: SSH brute force
+  severity: high
+  mitre: [T1110.001]
+  match:
+    process.name: sshd
+    message: {startswith: "Failed password for "}
+  group_by: [source.ip]
+  threshold: {count: 5, within: 60s}
+- id: ssh-root-login-success
+  title: Root login
+  severity: high
+  mitre: [T1078.003]
+  match: {process.name: sshd, user.name: root, event.outcome: success}
+- id: sudo-root-shell
+  title: sudo to a root shell
+  severity: medium
+  mitre: [T1548.003]
+  match: {process.name: sudo, process.command_line: {endswith: [/bash, /sh]}}
+- id: download-to-tmp
+  title: A download into /tmp by root
+  severity: high
+  mitre: [T1105]
+  match:
+    process.executable: {endswith: [/curl, /wget]}
+    process.command_line: {contains: " /tmp/"}
+    user.id: "0"
+YML
 cat >"$T/auth.log" <<'LOG'
 Nov 23 12:00:00 web01 sshd[1234]: Failed password for root from 203.0.113.7 port 52211 ssh2
 Nov 23 12:00:05 web01 sshd[1234]: Failed password for admin from 203.0.113.7 port 52212 ssh2
@@ -61,11 +92,16 @@ Nov 23 12:00:20 web01 sshd[1234]: Failed password for root from 203.0.113.7 port
 Nov 23 12:01:00 web01 sshd[1250]: Accepted password for root from 198.51.100.4 port 40000 ssh2
 Nov 23 12:02:00 web01 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash
 Nov 23 12:03:00 web01 CRON[99]: (root) CMD (run-parts /etc/cron.hourly)
+type=SYSCALL msg=audit(1795410000.123:456): arch=c000003e syscall=59 success=yes exit=0 a0=55 a1=56 a2=57 a3=0 items=1 ppid=100 pid=101 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=1 comm="curl" exe="/usr/bin/curl" key="exec"
+type=EXECVE msg=audit(1795410000.123:456): argc=3 a0="curl" a1="-o" a2="/tmp/x"
+type=PATH msg=audit(1795410000.123:456): item=0 name="/usr/bin/curl" inode=1 dev=08:01 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL
+type=EOE msg=audit(1795410000.123:456):
 LOG
 
-"$CTL" rules test --rules "$SOC_SRC/rules" --format json "$T/auth.log" >"$T/test.json" ||
+"$CTL" rules test --rules "$T/rules" --format json "$T/auth.log" >"$T/test.json" ||
   fail "rules test failed"
-[ "$(wc -l <"$T/test.json")" -eq 8 ] || fail "expected one JSON object per non-empty line"
+# One object per non-empty line, the four records of the audit event making one.
+[ "$(wc -l <"$T/test.json")" -eq 9 ] || fail "expected one JSON object per non-empty line"
 # [line number, rules that matched, alerts raised]
 got=$(jq -c '[.n, [.matches[].rule], [.alerts[] | "\(.rule):\(.count):\(.severity)"]]' "$T/test.json")
 expected='[1,["ssh-brute-force"],[]]
@@ -75,7 +111,8 @@ expected='[1,["ssh-brute-force"],[]]
 [6,["ssh-brute-force"],["ssh-brute-force:5:high"]]
 [7,["ssh-root-login-success"],["ssh-root-login-success:1:high"]]
 [8,["sudo-root-shell"],["sudo-root-shell:1:medium"]]
-[9,[],[]]'
+[9,[],[]]
+[10,["download-to-tmp"],["download-to-tmp:1:high"]]'
 [ "$got" = "$expected" ] || fail "rules test JSON:
 $got
 expected:
@@ -89,16 +126,18 @@ $expected"
   fail "alert mitre ids missing"
 
 # Text output from stdin: why a rule matched, and the threshold progress.
-"$CTL" rules test --rules "$SOC_SRC/rules" - <"$T/auth.log" >"$T/test.txt" || fail "rules test (text) failed"
+"$CTL" rules test --rules "$T/rules" - <"$T/auth.log" >"$T/test.txt" || fail "rules test (text) failed"
 grep -q "message startswith 'Failed password for '" "$T/test.txt" || fail "text: no pattern shown"
 grep -q "threshold: 3/5 events within 60s (group source.ip=203.0.113.7)" "$T/test.txt" ||
   fail "text: no threshold state: $(cat "$T/test.txt")"
 grep -q "ALERT ssh-brute-force high \[T1110.001\] id=[0-9a-f]\{32\} count=5" "$T/test.txt" ||
   fail "text: no alert line"
+grep -q "^--- line 10: type=SYSCALL .*\\x0atype=EXECVE .*\\x0atype=EOE" "$T/test.txt" ||
+  fail "text: the audit event is not shown as one: $(cat "$T/test.txt")"
 
 # A JSON envelope line is taken as it is (its host wins over --host).
 printf '%s\n' '{"v":1,"agent":"a1","host":"db01.example","org":"ORG","src":"file:/var/log/auth.log","seq":1,"ts":"2026-11-23T12:00:00+07:00","msg":"Nov 23 12:00:00 db01 sshd[1]: Accepted publickey for root from 192.0.2.1 port 1 ssh2"}' |
-  "$CTL" rules test --rules "$SOC_SRC/rules" --format json - >"$T/env.json" || fail "envelope line"
+  "$CTL" rules test --rules "$T/rules" --format json - >"$T/env.json" || fail "envelope line"
 [ "$(jq -r '.fields["organization.id"] + " " + .alerts[0].rule' "$T/env.json")" = "ORG ssh-root-login-success" ] ||
   fail "envelope line not used as is: $(cat "$T/env.json")"
 
