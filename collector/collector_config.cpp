@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "collector/decode/decoder.h"
 #include "common/yaml_file.h"
 
 namespace soc {
@@ -72,9 +73,13 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
       c.skip_broken_rules = yaml_bool(path, rules["skip_broken"], "'rules.skip_broken'");
     }
     if (const auto dec = root["decoders"]) {
-      yaml_check_keys(path, dec, {"dir"});
-      if (!dec["dir"]) yaml_fail(path, dec, "'decoders.dir' is required");
-      c.decoders_dir = resolve(path, yaml_string(path, dec["dir"], "'decoders.dir'"));
+      yaml_check_keys(path, dec, {"dir", "timezone"});
+      if (dec["dir"])
+        c.decoders_dir = resolve(path, yaml_string(path, dec["dir"], "'decoders.dir'"));
+      if (const auto tz = dec["timezone"]) {
+        c.timezone = yaml_string(path, tz, "'decoders.timezone'");
+        if (auto zone = LogZone::parse(c.timezone); !zone) yaml_fail(path, tz, zone.error());
+      }
     }
     if (const auto d = root["detect"]) {
       yaml_check_keys(path, d, {"batch_max"});

@@ -21,6 +21,8 @@ struct CollectorConfig {
   std::string store_dir;
   std::string rules_dir;
   std::string decoders_dir;  // user decoders (YAML + PCRE2); empty: built-in decoders only
+  // Zone of zone-less log timestamps (RFC 3164, error logs): see LogZone in decode/decoder.h.
+  std::string timezone = "Asia/Ho_Chi_Minh";
   bool skip_broken_rules = false;
   size_t batch_max = 2000;  // events decoded, matched and stored per offset commit
 };

@@ -56,13 +56,20 @@ soc::Result<std::unique_ptr<soc::Engine>> load_engine(const std::string& dir, bo
   return std::move(*engine);
 }
 
-// The built-in decoders plus the user decoders of `dir` (none when empty).
-soc::Result<std::unique_ptr<soc::Decoder>> load_decoder(const std::string& dir) {
-  if (dir.empty()) return std::make_unique<soc::Decoder>();
-  auto user = soc::load_user_decoders(dir);
-  if (!user) return soc::Error{"broken user decoders:\n" + user.error()};
-  spdlog::info("loaded user decoders from {}", dir);
-  return std::make_unique<soc::Decoder>(std::move(*user));
+// The built-in decoders plus the user decoders of `decoders_dir` (none when empty), reading
+// zone-less timestamps in the configured zone.
+soc::Result<std::unique_ptr<soc::Decoder>> load_decoder(const soc::CollectorConfig& cfg) {
+  auto zone = soc::LogZone::parse(cfg.timezone);
+  if (!zone) return soc::Error{zone.error()};
+  soc::UserDecoders user;
+  if (!cfg.decoders_dir.empty()) {
+    auto loaded = soc::load_user_decoders(cfg.decoders_dir);
+    if (!loaded) return soc::Error{"broken user decoders:\n" + loaded.error()};
+    spdlog::info("loaded user decoders from {}", cfg.decoders_dir);
+    user = std::move(*loaded);
+  }
+  spdlog::info("zone-less log timestamps are read in {}", zone->name());
+  return std::make_unique<soc::Decoder>(std::move(user), std::move(*zone));
 }
 
 // Settings the running process cannot change: they take effect at the next restart. Names only,
@@ -109,7 +116,7 @@ void reload(soc::Pipeline& pipeline, const std::string& config_path,
     log_lines(spdlog::level::err, "reload: ", engine.error());
     return keep();
   }
-  auto decoder = load_decoder(cfg->decoders_dir);
+  auto decoder = load_decoder(*cfg);
   if (!decoder) {
     log_lines(spdlog::level::err, "reload: ", decoder.error());
     return keep();
@@ -169,7 +176,7 @@ int main(int argc, char** argv) {
     std::cerr << "soc-collector: " << engine.error() << "\n";
     return 2;
   }
-  auto decoder = load_decoder(cfg->decoders_dir);
+  auto decoder = load_decoder(*cfg);
   if (!decoder) {
     std::cerr << "soc-collector: " << decoder.error() << "\n";
     return 2;

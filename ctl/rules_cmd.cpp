@@ -95,6 +95,7 @@ struct TestOptions {
   std::string input;
   std::string host = "localhost";
   std::string org = "TEST";
+  std::string timezone = LogZone::kDefault;
   bool skip_broken = false;
 };
 
@@ -291,12 +292,15 @@ int run_test(const TestOptions& o) {
   auto engine = Engine::build(std::move(rules).value());
   if (!engine) return fail(engine.error());
 
-  Decoder decoder;
+  auto zone = LogZone::parse(o.timezone);
+  if (!zone) return fail(zone.error());
+  UserDecoders user;
   if (!o.decoders.empty()) {
-    auto user = load_user_decoders(o.decoders);
-    if (!user) return fail(user.error());
-    decoder = Decoder(std::move(user).value());
+    auto loaded = load_user_decoders(o.decoders);
+    if (!loaded) return fail(loaded.error());
+    user = std::move(loaded).value();
   }
+  const Decoder decoder(std::move(user), std::move(zone).value());
   Detector detector(**engine);
 
   std::ifstream file;
@@ -413,6 +417,10 @@ void add_rules_commands(CLI::App& app, CommandAction& selected) {
   test->add_option("--host", test_opts->host, "host.name for lines without a syslog header")
       ->capture_default_str();
   test->add_option("--org", test_opts->org, "organization.id of the events")->capture_default_str();
+  test->add_option("--timezone", test_opts->timezone,
+                   "Zone of timestamps without one (RFC 3164, error logs): an IANA name, +HH:MM, "
+                   "UTC or agent (as the collector's decoders.timezone)")
+      ->capture_default_str();
   test->add_flag("--skip-broken", test_opts->skip_broken, "Test with the rules that load");
   test->callback(
       [&selected, test_opts] { selected = [test_opts] { return run_test(*test_opts); }; });

@@ -41,7 +41,7 @@ Kafka at least once, with checkpoints that advance only after Kafka acknowledged
 Runs as the system user soc-agent under a hardened systemd unit.")
 
 set(CPACK_DEBIAN_COLLECTOR_PACKAGE_NAME soc-collector)
-set(CPACK_DEBIAN_COLLECTOR_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_COLLECTOR_PACKAGE_DEPENDS "adduser, tzdata")  # zone names for zone-less log times
 set(CPACK_DEBIAN_COLLECTOR_PACKAGE_CONTROL_EXTRA
   "${_soc_pkg}/collector/conffiles;${_soc_pkg}/collector/postinst;${_soc_pkg}/collector/prerm;${_soc_pkg}/collector/postrm")
 set(CPACK_COMPONENT_COLLECTOR_DESCRIPTION

@@ -1,5 +1,7 @@
 #include "collector/decode/decoder.h"
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -35,12 +37,28 @@ int local_offset_seconds(SysTime t) {
   return static_cast<int>(tm.tm_gmtoff);
 }
 
-ReadTime read_time(const Envelope& env) {
+ReadTime read_time(const Envelope& env, const LogZone& zone) {
   if (const auto ts = parse_log_time(env.ts)) {
-    return {*ts, rfc3339_offset_seconds(env.ts).value_or(0)};
+    return {*ts, zone.offset_at(*ts, rfc3339_offset_seconds(env.ts).value_or(0))};
   }
   const SysTime now = std::chrono::system_clock::now();
-  return {now, local_offset_seconds(now)};
+  return {now, zone.offset_at(now, local_offset_seconds(now))};
+}
+
+// "+07:00", "-0330", "UTC", "Z": seconds east of UTC.
+std::optional<int> fixed_offset(const std::string& s) {
+  if (s == "UTC" || s == "Z" || s == "utc") return 0;
+  if (s.size() != 6 && s.size() != 5) return std::nullopt;
+  if (s[0] != '+' && s[0] != '-') return std::nullopt;
+  const std::string digits = s.size() == 6 ? s.substr(1, 2) + s.substr(4, 2) : s.substr(1);
+  if (s.size() == 6 && s[3] != ':') return std::nullopt;
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const int hh = std::stoi(digits.substr(0, 2));
+  const int mm = std::stoi(digits.substr(2, 2));
+  if (hh > 14 || mm > 59) return std::nullopt;
+  return (s[0] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
 }
 
 // rsyslog's repeated-message reduction: `message repeated N times: [ MSG]`. Returns MSG and sets
@@ -151,10 +169,48 @@ bool decode_program(Kind kind, std::string_view msg, const ReadTime& read, Field
 
 }  // namespace
 
+LogZone::LogZone() : name_(kDefault) {
+  try {
+    zone_ = date::locate_zone(kDefault);
+  } catch (const std::exception&) {
+    fixed_ = 7 * 3600;  // no tzdata: Vietnam has kept +07:00 without DST since 1975
+  }
+}
+
+Result<LogZone> LogZone::parse(const std::string& spec) {
+  LogZone z;
+  z.name_ = spec;
+  z.zone_ = nullptr;
+  z.fixed_.reset();
+  if (spec == "agent") return z;
+  if (const auto fixed = fixed_offset(spec)) {
+    z.fixed_ = *fixed;
+    return z;
+  }
+  try {
+    z.zone_ = date::locate_zone(spec);
+  } catch (const std::exception& e) {
+    return Error{"unknown time zone '" + spec +
+                 "' (expected an IANA name such as Asia/Ho_Chi_Minh, an offset such as +07:00, "
+                 "UTC or agent): " +
+                 e.what()};
+  }
+  return z;
+}
+
+int LogZone::offset_at(SysTime read, int agent_offset) const {
+  if (zone_ != nullptr) {
+    const auto info = zone_->get_info(std::chrono::time_point_cast<std::chrono::seconds>(read));
+    return static_cast<int>(info.offset.count());
+  }
+  return fixed_.value_or(agent_offset);
+}
+
 Decoder::Decoder() = default;
 
-Decoder::Decoder(UserDecoders user)
-    : user_(user.size() == 0 ? nullptr : std::make_shared<const UserDecoders>(std::move(user))) {}
+Decoder::Decoder(UserDecoders user, LogZone zone)
+    : user_(user.size() == 0 ? nullptr : std::make_shared<const UserDecoders>(std::move(user))),
+      zone_(std::move(zone)) {}
 
 void Decoder::decode(Event& event) const {
   const Envelope& env = event.env;
@@ -171,7 +227,7 @@ void Decoder::decode(Event& event) const {
   std::string_view text = env.msg;
   while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
 
-  const ReadTime read = read_time(env);
+  const ReadTime read = read_time(env, zone_);
   std::optional<SysTime> own_time;  // a time the decoded text carries, more precise than syslog's
   // A journald entry has no syslog header: its trusted fields say what one would.
   const auto line =

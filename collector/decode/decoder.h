@@ -2,18 +2,47 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "collector/decode/event.h"
 #include "collector/decode/user_decoder.h"
+#include "common/result.h"
+
+namespace date {
+class time_zone;
+}
 
 namespace soc {
 
+// The zone of timestamps that carry none: RFC 3164 syslog headers, Apache and nginx error logs.
+// "Asia/Ho_Chi_Minh" (any IANA name from the system's tzdata), a fixed "+07:00" / "-03:30" /
+// "UTC", or "agent": the UTC offset of the agent's read time (its host's local zone).
+class LogZone {
+ public:
+  static constexpr const char* kDefault = "Asia/Ho_Chi_Minh";
+
+  // The default zone. Without tzdata installed it falls back to Vietnam's fixed +07:00.
+  LogZone();
+  static Result<LogZone> parse(const std::string& spec);
+
+  // The UTC offset, in seconds, to read a zone-less time near `read` in; `agent_offset` is the
+  // offset of the agent's read time.
+  int offset_at(SysTime read, int agent_offset) const;
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  const date::time_zone* zone_ = nullptr;  // an IANA zone, else:
+  std::optional<int> fixed_;               // a fixed offset, else the agent's
+};
+
 class Decoder {
  public:
-  // Built-in decoders only.
+  // Built-in decoders only, zone-less times in LogZone's default.
   Decoder();
   // Built-in decoders, then `user` (see load_user_decoders in user_decoder.h).
-  explicit Decoder(UserDecoders user);
+  explicit Decoder(UserDecoders user, LogZone zone = LogZone());
 
   // Replaces event.fields with what the line yields and sets event.time. Always sets
   // "event.original" (= env.msg), "agent.id", "host.name" (the syslog header's host, else
@@ -35,12 +64,14 @@ class Decoder {
   // or overwrite those fields. "event.repeat_count" is set for rsyslog's "message repeated N
   // times: [ ... ]", whose inner message is decoded. event.time is the line's own timestamp (an
   // audit record's epoch, an access log's [time], an error log's date, a JSON @timestamp; else
-  // the syslog header's), else the envelope's ts, else now. Never throws and never fails: an
-  // unknown line keeps the base fields.
+  // the syslog header's), else the envelope's ts, else now. A timestamp without a zone (RFC 3164,
+  // error logs) takes its year from the envelope's ts and its zone from the LogZone. Never throws
+  // and never fails: an unknown line keeps the base fields.
   void decode(Event& event) const;
 
  private:
   std::shared_ptr<const UserDecoders> user_;  // shared: a Decoder stays cheap to copy
+  LogZone zone_;
 };
 
 }  // namespace soc

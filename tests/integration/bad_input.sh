@@ -70,6 +70,12 @@ write_collector_config
 printf 'decoders:\n  dir: %s/decoders\n' "$T" >>"$T/collector.yaml"
 expect_error "collector: user decoder regex error" "$T/decoders/bad.yml:[0-9]+:[0-9]+" "$C" --check-config "$T/collector.yaml"
 
+# An unknown time zone for zone-less timestamps names the line.
+write_collector_config
+printf 'decoders:\n  timezone: Asia/Hanoi_City\n' >>"$T/collector.yaml"
+expect_error "collector: unknown time zone" "$T/collector.yaml:[0-9]+:[0-9]+: unknown time zone 'Asia/Hanoi_City'" \
+  "$C" --check-config "$T/collector.yaml"
+
 # socctl on a store that does not exist.
 expect_error "socctl: missing store" "$T/no-store" "$SOC_BIN/socctl" alerts list --store "$T/no-store"
 echo "bad_input: ok"

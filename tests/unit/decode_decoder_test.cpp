@@ -419,5 +419,53 @@ TEST_F(DecodeChain, SurvivesRandomLinesOfEveryFormat) {
   }
 }
 
+// RFC 3164 has no zone: the configured one (Asia/Ho_Chi_Minh by default) decides, not the agent's
+// clock, whose zone is often left at UTC on servers.
+TEST(DecodeZone, Rfc3164TimesAreReadInTheConfiguredZone) {
+  const std::string line =
+      "Nov 23 12:00:01 web01 sshd[1]: Accepted password for a from 192.0.2.1 port 1 ssh2";
+  const auto decoded_at = [&](const Decoder& d, std::string ts) {
+    Event e = event(line, std::move(ts));
+    d.decode(e);
+    return e.time;
+  };
+  const std::string utc_agent = "2026-11-23T05:05:00Z";
+  EXPECT_EQ(decoded_at(Decoder(), utc_agent), at("2026-11-23T05:00:01Z"));  // +07:00
+  const auto with = [](const std::string& zone) {
+    auto z = LogZone::parse(zone);
+    EXPECT_TRUE(z.ok()) << z.error();
+    return Decoder(UserDecoders(), std::move(z).value());
+  };
+  EXPECT_EQ(decoded_at(with("Asia/Ho_Chi_Minh"), utc_agent), at("2026-11-23T05:00:01Z"));
+  EXPECT_EQ(decoded_at(with("agent"), utc_agent), at("2026-11-23T12:00:01Z"));
+  EXPECT_EQ(decoded_at(with("agent"), "2026-11-23T12:05:00+07:00"), at("2026-11-23T05:00:01Z"));
+  EXPECT_EQ(decoded_at(with("UTC"), utc_agent), at("2026-11-23T12:00:01Z"));
+  EXPECT_EQ(decoded_at(with("-03:30"), utc_agent), at("2026-11-23T15:30:01Z"));
+  // A zone with daylight saving time takes the offset in force then: CET in November.
+  EXPECT_EQ(decoded_at(with("Europe/Berlin"), utc_agent), at("2026-11-23T11:00:01Z"));
+  // The year still comes from the read time: a December line read on New Year's Day.
+  Event dec =
+      event("Dec 31 23:59:59 web01 sshd[1]: Accepted password for a from 192.0.2.1 port 1 ssh2",
+            "2027-01-01T00:00:05+07:00");
+  Decoder().decode(dec);
+  EXPECT_EQ(dec.time, at("2026-12-31T23:59:59+07:00"));
+  // A timestamp with its own zone (RFC 5424, rsyslog's RFC 3339) ignores the setting.
+  Event own = event(
+      "2026-11-23T12:00:01.5+00:00 web01 sshd[1]: Accepted password for a from "
+      "192.0.2.1 port 1 ssh2",
+      utc_agent);
+  with("Asia/Ho_Chi_Minh").decode(own);
+  EXPECT_EQ(own.time, at("2026-11-23T12:00:01.5Z"));
+}
+
+TEST(DecodeZone, UnknownZonesAreRefusedWithTheAccepted) {
+  for (const char* bad : {"Mars/Olympus_Mons", "+25:00", "07:00", "", "+7"}) {
+    auto z = LogZone::parse(bad);
+    ASSERT_FALSE(z.ok()) << bad;
+    EXPECT_NE(z.error().find("expected an IANA name"), std::string::npos) << z.error();
+  }
+  EXPECT_EQ(LogZone().name(), "Asia/Ho_Chi_Minh");
+}
+
 }  // namespace
 }  // namespace soc
