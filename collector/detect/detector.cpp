@@ -33,13 +33,20 @@ void append_part(std::string& key, std::string_view part) {
   key.append(part);
 }
 
-// Length-prefixed so that different (host, values) splits never collide.
-std::string group_key(size_t rule, const std::string& host,
-                      const std::vector<std::pair<std::string, std::string>>& group) {
-  std::string key;
-  key.append(reinterpret_cast<const char*>(&rule), sizeof rule);
+// Length-prefixed so that different (host, values) splits never collide. Built into `key` (a
+// reused buffer: no allocation per event once it has grown) straight from the event's fields.
+void group_key_into(std::string& key, size_t rule_index, const Rule& rule, const std::string& host,
+                    const Event& e) {
+  key.clear();
+  key.append(reinterpret_cast<const char*>(&rule_index), sizeof rule_index);
   append_part(key, host);
-  for (const auto& kv : group) append_part(key, kv.second);
+  for (const auto& f : rule.group_by) append_part(key, event_field(e, f).value_or(""));
+}
+
+std::string group_key(size_t rule_index, const Rule& rule, const std::string& host,
+                      const Event& e) {
+  std::string key;
+  group_key_into(key, rule_index, rule, host, e);
   return key;
 }
 
@@ -51,6 +58,14 @@ std::vector<std::pair<std::string, std::string>> group_of(const Rule& rule, cons
     group.emplace_back(f, std::string(event_field(e, f).value_or("")));
   }
   return group;
+}
+
+// Drops the leading elements of a time-sorted vector that are older than `cutoff`.
+template <class Vec, class TimeOf>
+void drop_before(Vec& v, SysTime cutoff, const TimeOf& time_of) {
+  auto end = v.begin();
+  while (end != v.end() && time_of(*end) < cutoff) ++end;
+  v.erase(v.begin(), end);
 }
 
 // FNV-1a: distinct values are remembered by hash so that state stays small whatever their size.
@@ -113,13 +128,12 @@ std::vector<Detection> Detector::process(const Event& e) {
   for (size_t idx : engine_.match(e, scratch_)) {
     const Rule& rule = engine_.rules()[idx];
     if (rule.after && !after_met(idx, e, t, host)) continue;
-    std::vector<std::pair<std::string, std::string>> group = group_of(rule, e);
     bool met = true;
     if (rule.threshold) {
-      met = on_threshold_match(idx, e, t, host, std::move(group), out);
+      met = on_threshold_match(idx, e, t, host, out);
     } else {
       Detection d =
-          make_detection(rule, e, host, std::move(group), window_of(t, rule.suppress_seconds));
+          make_detection(rule, e, host, group_of(rule, e), window_of(t, rule.suppress_seconds));
       d.first_seen = d.last_seen = t;
       d.count = 1;
       if (rule.evidence_max > 0) d.evidence.push_back(e.env);
@@ -141,7 +155,7 @@ bool Detector::after_met(size_t rule_index, const Event& e) const {
 bool Detector::after_met(size_t rule_index, const Event& e, SysTime t,
                          const std::string& host) const {
   const Rule& rule = engine_.rules()[rule_index];
-  const auto it = marks_.find(group_key(rule_index, host, group_of(rule, e)));
+  const auto it = marks_.find(group_key(rule_index, rule, host, e));
   if (it == marks_.end()) return false;
   const SysTime when = it->second.when;
   return when <= t && t - when <= std::chrono::seconds(rule.after->within_seconds);
@@ -151,7 +165,7 @@ void Detector::mark_followers(size_t rule_index, const Event& e, SysTime t,
                               const std::string& host) {
   for (size_t f : followers_[rule_index]) {
     const Rule& follower = engine_.rules()[f];
-    std::string key = group_key(f, host, group_of(follower, e));
+    std::string key = group_key(f, follower, host, e);
     auto it = marks_.find(key);
     if (it == marks_.end()) {
       if (marks_.size() >= max_groups_) {
@@ -165,24 +179,23 @@ void Detector::mark_followers(size_t rule_index, const Event& e, SysTime t,
 }
 
 bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
-                                  const std::string& host,
-                                  std::vector<std::pair<std::string, std::string>> group,
-                                  std::vector<Detection>& out) {
+                                  const std::string& host, std::vector<Detection>& out) {
   const Rule& rule = engine_.rules()[rule_index];
   const Threshold& th = *rule.threshold;
-  std::string key = group_key(rule_index, host, group);
-  auto it = groups_.find(key);
+  group_key_into(key_, rule_index, rule, host, e);
+  auto it = groups_.find(key_);
   if (it == groups_.end()) {
     if (groups_.size() >= max_groups_) {
-      erase_group(std::string(lru_.front()));  // a copy: erasing frees the list's string
+      erase_group(std::string(*lru_.front()));  // a copy: erasing frees the key
       ++evicted_;
     }
-    lru_.push_back(key);
     Group g;
     g.rule = rule_index;
     g.host = host;
-    g.lru = std::prev(lru_.end());
-    it = groups_.emplace(std::move(key), std::move(g)).first;
+    it = groups_.emplace(key_, std::move(g)).first;
+    // The map's nodes stay put, so the list can point at their keys.
+    lru_.push_back(&it->first);
+    it->second.lru = std::prev(lru_.end());
     HostClock& hc = hosts_[host];
     ++hc.groups;
     hc.latest = std::max(hc.latest, t);
@@ -195,7 +208,7 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
   const int64_t window = window_of(t, rule.suppress_seconds);
   if (g.fired_window == window) {
     // Already alerted in this window: a count-1 detection with the same id folds into it.
-    Detection d = make_detection(rule, e, host, std::move(group), window);
+    Detection d = make_detection(rule, e, host, group_of(rule, e), window);
     d.first_seen = d.last_seen = t;
     d.count = 1;
     if (g.evidence_sent < rule.evidence_max) {
@@ -207,32 +220,40 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
   }
 
   if (!th.distinct.empty()) {
-    return on_distinct_match(rule, e, t, host, std::move(group), g, out);
+    return on_distinct_match(rule, e, t, host, g, out);
   }
 
   // Sorted insert: usually at the back; late events land in place (or fall out of the window).
   g.times.insert(std::upper_bound(g.times.begin(), g.times.end(), t), t);
   keep_evidence(rule, g, t, e);
   const SysTime cutoff = g.times.back() - std::chrono::seconds(th.within_seconds);
-  while (!g.times.empty() && g.times.front() < cutoff) g.times.pop_front();
-  while (!g.evidence.empty() && g.evidence.front().first < cutoff) g.evidence.pop_front();
+  drop_before(g.times, cutoff, [](SysTime x) { return x; });
+  drop_before(g.evidence, cutoff, [](const auto& x) { return x.first; });
   if (g.times.size() < th.count) return false;
-  fire(rule, e, host, std::move(group), g, g.times.front(), g.times.back(), g.times.size(), out);
+  fire(rule, e, host, g, g.times.front(), g.times.back(), g.times.size(), out);
   return true;
 }
 
 void Detector::keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e) {
   if (rule.evidence_max == 0) return;
-  const auto pos = std::upper_bound(g.evidence.begin(), g.evidence.end(), t,
-                                    [](SysTime a, const auto& b) { return a < b.first; });
-  g.evidence.insert(pos, {t, e.env});
-  if (g.evidence.size() > rule.evidence_max) g.evidence.pop_front();
+  const auto later = [](SysTime a, const auto& b) { return a < b.first; };
+  if (g.evidence.size() < rule.evidence_max) {
+    g.evidence.insert(std::upper_bound(g.evidence.begin(), g.evidence.end(), t, later), {t, e.env});
+    return;
+  }
+  if (t < g.evidence.front().first) return;  // older than all it would displace
+  // Full: the oldest slot takes the new event. Assigning into its strings reuses their buffers,
+  // so a flood of matching events does not allocate per event.
+  auto slot = std::move(g.evidence.front());
+  g.evidence.erase(g.evidence.begin());
+  slot.first = t;
+  slot.second = e.env;
+  g.evidence.insert(std::upper_bound(g.evidence.begin(), g.evidence.end(), t, later),
+                    std::move(slot));
 }
 
 bool Detector::on_distinct_match(const Rule& rule, const Event& e, SysTime t,
-                                 const std::string& host,
-                                 std::vector<std::pair<std::string, std::string>> group, Group& g,
-                                 std::vector<Detection>& out) {
+                                 const std::string& host, Group& g, std::vector<Detection>& out) {
   const Threshold& th = *rule.threshold;
   const auto value = event_field(e, th.distinct);
   if (!value) return false;  // nothing to count
@@ -250,20 +271,19 @@ bool Detector::on_distinct_match(const Rule& rule, const Event& e, SysTime t,
   keep_evidence(rule, g, t, e);
   const SysTime cutoff = newest - std::chrono::seconds(th.within_seconds);
   std::erase_if(g.distinct, [&](const auto& p) { return p.second < cutoff; });
-  while (!g.evidence.empty() && g.evidence.front().first < cutoff) g.evidence.pop_front();
+  drop_before(g.evidence, cutoff, [](const auto& x) { return x.first; });
   if (g.distinct.size() < th.count) return false;
   SysTime oldest = newest;
   for (const auto& p : g.distinct) oldest = std::min(oldest, p.second);
-  fire(rule, e, host, std::move(group), g, oldest, newest, g.distinct.size(), out);
+  fire(rule, e, host, g, oldest, newest, g.distinct.size(), out);
   return true;
 }
 
-void Detector::fire(const Rule& rule, const Event& e, const std::string& host,
-                    std::vector<std::pair<std::string, std::string>> group, Group& g, SysTime first,
-                    SysTime last, uint64_t count, std::vector<Detection>& out) {
+void Detector::fire(const Rule& rule, const Event& e, const std::string& host, Group& g,
+                    SysTime first, SysTime last, uint64_t count, std::vector<Detection>& out) {
   // The alert's window is the one holding the newest event of the burst.
   const int64_t fired = window_of(last, rule.suppress_seconds);
-  Detection d = make_detection(rule, e, host, std::move(group), fired);
+  Detection d = make_detection(rule, e, host, group_of(rule, e), fired);
   d.first_seen = first;
   d.last_seen = last;
   d.count = count;
@@ -284,7 +304,7 @@ std::optional<Detector::ThresholdState> Detector::threshold_state(size_t rule_in
   st.need = rule.threshold->count;
   st.within_seconds = rule.threshold->within_seconds;
   const std::string host(event_field(e, "host.name").value_or(""));
-  const auto it = groups_.find(group_key(rule_index, host, group_of(rule, e)));
+  const auto it = groups_.find(group_key(rule_index, rule, host, e));
   if (it == groups_.end()) return st;
   const Group& g = it->second;
   st.have =

@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <list>
 #include <optional>
 #include <string>
@@ -74,13 +73,15 @@ class Detector {
   struct Group {
     size_t rule = 0;
     std::string host;
-    std::deque<SysTime> times;                           // sorted, within `within` of the newest
+    // Vectors, not deques: a group is often created for one event and dropped, and an empty
+    // vector allocates nothing. Each holds a few dozen elements at most.
+    std::vector<SysTime> times;                          // sorted, within `within` of the newest
     std::vector<std::pair<uint64_t, SysTime>> distinct;  // value hash -> newest time (distinct)
-    std::deque<std::pair<SysTime, Envelope>> evidence;   // the newest `evidence` of those events
+    std::vector<std::pair<SysTime, Envelope>> evidence;  // the newest `evidence` of those events
     std::optional<int64_t> fired_window;                 // window_start of the alert raised
     uint32_t evidence_sent = 0;                          // envelopes sent for that alert so far
     SysTime last{};                                      // newest event time in the group
-    std::list<std::string>::iterator lru;
+    std::list<const std::string*>::iterator lru;
   };
   struct HostClock {
     SysTime latest{};   // newest event time seen from the host
@@ -95,16 +96,13 @@ class Detector {
 
   // True when the threshold is reached by this event or was already in this window.
   bool on_threshold_match(size_t rule_index, const Event& e, SysTime t, const std::string& host,
-                          std::vector<std::pair<std::string, std::string>> group,
                           std::vector<Detection>& out);
   bool after_met(size_t rule_index, const Event& e, SysTime t, const std::string& host) const;
   void mark_followers(size_t rule_index, const Event& e, SysTime t, const std::string& host);
   bool on_distinct_match(const Rule& rule, const Event& e, SysTime t, const std::string& host,
-                         std::vector<std::pair<std::string, std::string>> group, Group& g,
-                         std::vector<Detection>& out);
+                         Group& g, std::vector<Detection>& out);
   static void keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e);
-  void fire(const Rule& rule, const Event& e, const std::string& host,
-            std::vector<std::pair<std::string, std::string>> group, Group& g, SysTime first,
+  void fire(const Rule& rule, const Event& e, const std::string& host, Group& g, SysTime first,
             SysTime last, uint64_t count, std::vector<Detection>& out);
   void erase_group(const std::string& key);
 
@@ -113,8 +111,14 @@ class Detector {
   size_t max_groups_;
   uint64_t evicted_ = 0;
   uint64_t since_sweep_ = 0;
-  std::unordered_map<std::string, Group> groups_;
-  std::list<std::string> lru_;  // group keys, least recently matched first
+  // Transparent: a group is found by the reused key buffer without copying it.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Group, KeyHash, std::equal_to<>> groups_;
+  std::string key_;                    // group key of the event being processed
+  std::list<const std::string*> lru_;  // keys in groups_, least recently matched first
   std::unordered_map<std::string, HostClock> hosts_;
   std::vector<std::vector<size_t>> followers_;   // rule -> the rules whose `after` names it
   std::unordered_map<std::string, Mark> marks_;  // group key of a follower -> its mark

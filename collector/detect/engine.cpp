@@ -6,7 +6,11 @@
 #include <algorithm>
 #include <map>
 #include <new>
+#include <optional>
 #include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace soc {
 namespace {
@@ -147,11 +151,36 @@ struct PatternRef {
   bool positive = true;
 };
 
+// Hyperscan's caseless matching folds ASCII letters only; so does this.
+void ascii_lower(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+// `equals` values by value: one hash lookup instead of a Hyperscan scan, whose fixed cost per
+// call dominates on short fields (process.name, event.action, status codes).
+using ExactRefs =
+    std::unordered_map<std::string, std::vector<PatternRef>, Engine::NameHash, std::equal_to<>>;
+
+// Compiled patterns and where each Hyperscan id leads.
+struct HsPart {
+  DatabasePtr db;                // null when there is no pattern
+  std::vector<PatternRef> refs;  // indexed by Hyperscan pattern id
+};
+
 struct Engine::FieldDb {
   std::string field;
-  DatabasePtr db;                       // null when the field only has `exists` clauses
-  std::vector<PatternRef> refs;         // indexed by Hyperscan pattern id
   std::vector<PatternRef> exists_refs;  // `exists` clauses: hit whenever the field is present
+  ExactRefs exact;                      // `equals`, case-sensitive
+  ExactRefs exact_nocase;               // `equals` with nocase, by ASCII-lowercased value
+  HsPart always;                        // patterns of rules without a gate: always scanned
+  // Patterns of rules with a gate: a required `equals` or `exists` clause, resolved above without
+  // Hyperscan. Scanned only if one of `gates` (flat clauses) hit: when none did, none of these
+  // rules can match whatever the scan would find. Sigma's keyword rules for a log source, or a
+  // rule on one program's messages, cost nothing on other events.
+  HsPart gated;
+  std::vector<uint32_t> gates;
 };
 
 struct Engine::Scratch::Impl {
@@ -160,11 +189,13 @@ struct Engine::Scratch::Impl {
   std::vector<uint32_t> touched;      // flat clauses with hits > 0, to reset cheaply
   std::vector<uint32_t> candidates;   // rules with at least one positive hit
   std::vector<uint8_t> is_candidate;  // per rule
-  const FieldDb* current = nullptr;   // the database being scanned (callback context)
+  const HsPart* current = nullptr;    // the database being scanned (callback context)
   std::vector<uint8_t> scanned;       // per database: scanned for this event
   std::vector<uint32_t> scanned_dbs;  // those databases, to reset cheaply
   bool record = false;                // explain(): remember every (flat clause, value) hit
   std::vector<std::pair<uint32_t, uint32_t>> recorded;
+  std::string lowered;                                       // a value lowercased for exact_nocase
+  std::vector<std::pair<uint32_t, std::string_view>> gated;  // fields waiting for their gates
 
   void on_hit(const PatternRef& ref) {
     if (hits[ref.clause]++ == 0) touched.push_back(ref.clause);
@@ -188,11 +219,19 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   auto engine = std::make_unique<Engine>(Private{});
   engine->rules_ = std::move(rules);
   // Group patterns by field; std::map keeps database order deterministic.
-  struct Pending {
+  struct PendingPart {
     std::vector<Pattern> patterns;
     std::vector<PatternRef> refs;
-    std::vector<PatternRef> exists_refs;
     std::vector<const FieldMatcher*> owner;
+  };
+  struct Pending {
+    PendingPart always;
+    PendingPart gated;
+    std::set<uint32_t> gates;
+    std::vector<PatternRef> exists_refs;
+    ExactRefs exact;
+    ExactRefs exact_nocase;
+    size_t exact_count = 0;
   };
   std::map<std::string, Pending> by_field;
   std::set<std::string> ids;
@@ -212,7 +251,30 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       return Error{fmt::format("{}:{}:{}: rule '{}' has no positive match clause", rule.file,
                                rule.line, rule.column, rule.id)};
     }
-    const std::vector<bool> positive = positive_clauses(rule);
+    // A hit on a positive clause makes the rule a candidate, whose condition is then evaluated.
+    std::vector<bool> positive = positive_clauses(rule);
+    std::optional<uint32_t> rule_gate;  // flat index
+    {
+      // The rule's gate: a required clause resolved without Hyperscan, an `equals` preferably.
+      const std::vector<bool> required = required_clauses(rule);
+      std::optional<uint32_t> gate;
+      for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
+        const FieldMatcher& m = rule.clauses[c];
+        if (!required[c]) continue;
+        if (m.kind == MatchKind::kEquals) {
+          gate = c;
+          break;
+        }
+        if (m.kind == MatchKind::kExists && !m.negate && !gate) gate = c;
+      }
+      if (gate) rule_gate = engine->clause_total_ + *gate;
+      // A gate ("process.name is sshd") hits for every event of its kind. When the condition
+      // cannot hold on the gate alone, some other positive clause must hit too: let that one
+      // make the rule a candidate, so the gate does not make every such rule one.
+      if (gate && !eval_condition(rule, [&](uint32_t c) { return c == *gate; })) {
+        positive[*gate] = false;
+      }
+    }
     engine->clause_base_.push_back(engine->clause_total_);
     for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
       const FieldMatcher& m = rule.clauses[c];
@@ -225,36 +287,67 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       }
       engine->clause_need_.push_back(m.all ? static_cast<uint32_t>(m.values.size()) : 1);
       for (size_t i = 0; i < m.values.size(); ++i) {
-        p.patterns.push_back({hs_expression(m, i), hs_flags(m)});
-        p.refs.push_back({r, flat, static_cast<uint32_t>(i), positive[c]});
-        p.owner.push_back(&m);
+        const PatternRef ref{r, flat, static_cast<uint32_t>(i), positive[c]};
+        if (m.kind == MatchKind::kEquals) {
+          std::string key = m.values[i];
+          if (m.nocase) ascii_lower(key);
+          (m.nocase ? p.exact_nocase : p.exact)[std::move(key)].push_back(ref);
+          ++p.exact_count;
+          continue;
+        }
+        PendingPart& part = rule_gate ? p.gated : p.always;
+        if (rule_gate) p.gates.insert(*rule_gate);
+        part.patterns.push_back({hs_expression(m, i), hs_flags(m)});
+        part.refs.push_back(ref);
+        part.owner.push_back(&m);
       }
     }
   }
+  const auto compile_part = [&](const std::string& field, PendingPart& p, HsPart& out) -> Status {
+    out.refs = std::move(p.refs);
+    if (p.patterns.empty()) return Ok{};
+    std::vector<unsigned> ids(p.patterns.size());
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<unsigned>(i);
+    size_t failed = 0;
+    auto db = compile(p.patterns, ids, &failed);
+    if (!db.ok()) {
+      if (failed < p.owner.size()) {
+        const Rule& rule = engine->rules_[out.refs[failed].rule];
+        return Error{
+            fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by "
+                        "Hyperscan: {}",
+                        p.owner[failed]->where, rule.id,
+                        p.owner[failed]->values[out.refs[failed].value], field, db.error())};
+      }
+      return Error{fmt::format("field '{}': Hyperscan: {}", field, db.error())};
+    }
+    out.db = std::move(db).value();
+    engine->pattern_count_ += p.patterns.size();
+    return Ok{};
+  };
   for (auto& [field, p] : by_field) {
     FieldDb fdb;
     fdb.field = field;
-    if (!p.patterns.empty()) {
-      std::vector<unsigned> ids(p.patterns.size());
-      for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<unsigned>(i);
-      size_t failed = 0;
-      auto db = compile(p.patterns, ids, &failed);
-      if (!db.ok()) {
-        if (failed < p.owner.size()) {
-          const Rule& rule = engine->rules_[p.refs[failed].rule];
-          return Error{
-              fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by "
-                          "Hyperscan: {}",
-                          p.owner[failed]->where, rule.id,
-                          p.owner[failed]->values[p.refs[failed].value], field, db.error())};
-        }
-        return Error{fmt::format("field '{}': Hyperscan: {}", field, db.error())};
-      }
-      fdb.db = std::move(db).value();
-      engine->pattern_count_ += p.patterns.size();
+    // Two databases cost two scans whenever the gates are open. That pays on fields every event
+    // has (the raw line, the message), where gates are mostly closed; a field only some events
+    // have (url.query, process.command_line) is scanned as one database, gated only when every
+    // rule on it has a gate.
+    const bool universal = field == "event.original" || field == "message";
+    if (!universal && !p.always.patterns.empty()) {
+      PendingPart& a = p.always;
+      PendingPart& g = p.gated;
+      a.patterns.insert(a.patterns.end(), g.patterns.begin(), g.patterns.end());
+      a.refs.insert(a.refs.end(), g.refs.begin(), g.refs.end());
+      a.owner.insert(a.owner.end(), g.owner.begin(), g.owner.end());
+      g = PendingPart{};
     }
-    fdb.refs = std::move(p.refs);
+    if (auto st = compile_part(field, p.always, fdb.always); !st) return Error{st.error()};
+    if (auto st = compile_part(field, p.gated, fdb.gated); !st) return Error{st.error()};
+    if (fdb.gated.db) fdb.gates.assign(p.gates.begin(), p.gates.end());
     fdb.exists_refs = std::move(p.exists_refs);
+    fdb.exact = std::move(p.exact);
+    fdb.exact_nocase = std::move(p.exact_nocase);
+    engine->pattern_count_ += p.exact_count;
     const auto index = static_cast<uint32_t>(engine->dbs_.size());
     engine->db_of_field_.emplace(field, index);
     if (field == "event.original" || field == "host.name" || field == "organization.id" ||
@@ -272,11 +365,13 @@ Engine::Scratch Engine::make_scratch() const {
   // One scratch grown to fit every database is valid for scanning any of them.
   hs_scratch_t* raw = nullptr;
   for (const auto& d : dbs_) {
-    if (!d.db) continue;
-    if (hs_alloc_scratch(d.db.get(), &raw) != HS_SUCCESS) {
-      // Only fails on allocation failure; treat like operator new would.
-      hs_free_scratch(raw);
-      throw std::bad_alloc();
+    for (const HsPart* part : {&d.always, &d.gated}) {
+      if (!part->db) continue;
+      if (hs_alloc_scratch(part->db.get(), &raw) != HS_SUCCESS) {
+        // Only fails on allocation failure; treat like operator new would.
+        hs_free_scratch(raw);
+        throw std::bad_alloc();
+      }
     }
   }
   impl->hs.reset(raw);
@@ -298,18 +393,33 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     st.on_hit(st.current->refs[id]);
     return 0;
   };
+  const auto hs_scan_part = [&](const HsPart& part, std::string_view value) {
+    s.current = &part;
+    // Hyperscan wants a valid pointer even for an empty value.
+    static constexpr char kEmpty[] = "";
+    const char* data = value.empty() ? kEmpty : value.data();
+    // Fails only on misuse (wrong scratch, corrupt database), which build() rules out.
+    hs_scan(part.db.get(), data, static_cast<unsigned>(value.size()), 0, s.hs.get(), on_match, &s);
+  };
   const auto scan = [&](uint32_t index, std::string_view value) {
     const FieldDb& d = dbs_[index];
     s.scanned[index] = 1;
     s.scanned_dbs.push_back(index);
     for (const auto& ref : d.exists_refs) s.on_hit(ref);
-    if (!d.db) return;
-    s.current = &d;
-    // An empty value still gets scanned so that `equals: ""` can match.
-    static constexpr char kEmpty[] = "";
-    const char* data = value.empty() ? kEmpty : value.data();
-    // Fails only on misuse (wrong scratch, corrupt database), which build() rules out.
-    hs_scan(d.db.get(), data, static_cast<unsigned>(value.size()), 0, s.hs.get(), on_match, &s);
+    if (!d.exact.empty()) {
+      if (const auto it = d.exact.find(value); it != d.exact.end()) {
+        for (const auto& ref : it->second) s.on_hit(ref);
+      }
+    }
+    if (!d.exact_nocase.empty()) {
+      s.lowered.assign(value);
+      ascii_lower(s.lowered);
+      if (const auto it = d.exact_nocase.find(s.lowered); it != d.exact_nocase.end()) {
+        for (const auto& ref : it->second) s.on_hit(ref);
+      }
+    }
+    if (d.always.db) hs_scan_part(d.always, value);
+    if (d.gated.db) s.gated.emplace_back(index, value);  // once every gate had its chance to hit
   };
   // Walk the event's dozen fields once and find each one's database by hash: cheaper than looking
   // every database's field up in the event. A missing field is never scanned, so it matches no
@@ -322,6 +432,13 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     if (s.scanned[index]) continue;
     if (const auto value = event_field(e, dbs_[index].field)) scan(index, *value);
   }
+  for (const auto& [index, value] : s.gated) {
+    const FieldDb& d = dbs_[index];
+    const bool open = std::any_of(d.gates.begin(), d.gates.end(),
+                                  [&](uint32_t c) { return s.hits[c] >= clause_need_[c]; });
+    if (open) hs_scan_part(d.gated, value);
+  }
+  s.gated.clear();
   for (uint32_t index : s.scanned_dbs) s.scanned[index] = 0;
   s.scanned_dbs.clear();
   std::vector<size_t> out;
@@ -341,7 +458,7 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
 
 size_t Engine::database_count() const {
   size_t n = 0;
-  for (const auto& d : dbs_) n += d.db != nullptr;
+  for (const auto& d : dbs_) n += (d.always.db != nullptr) + (d.gated.db != nullptr);
   return n;
 }
 

@@ -85,14 +85,14 @@ class Engine {
 
   const std::vector<Rule>& rules() const { return rules_; }
 
- private:
-  struct FieldDb;
-
-  // Transparent hashing: look fields up by string_view without building a std::string.
+  // Transparent hashing: look names and values up by string_view without building a string.
   struct NameHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+
+ private:
+  struct FieldDb;
 
   std::vector<Rule> rules_;
   std::vector<FieldDb> dbs_;

@@ -620,6 +620,41 @@ std::vector<bool> positive_clauses(const Rule& r) {
   return out;
 }
 
+namespace {
+
+// The clauses every satisfying assignment of `node` must hit.
+std::vector<bool> required_under(const Rule& r, uint32_t node) {
+  const CondNode& n = r.condition[node];
+  std::vector<bool> out(r.clauses.size(), false);
+  switch (n.op) {
+    case CondNode::Op::kClause:
+      out[n.clause] = !r.clauses[n.clause].negate;
+      break;
+    case CondNode::Op::kAnd:
+      for (uint32_t k : n.kids) {
+        const auto kid = required_under(r, k);
+        for (size_t c = 0; c < out.size(); ++c) out[c] = out[c] || kid[c];
+      }
+      break;
+    case CondNode::Op::kOr:
+      for (size_t i = 0; i < n.kids.size(); ++i) {
+        const auto kid = required_under(r, n.kids[i]);
+        for (size_t c = 0; c < out.size(); ++c) out[c] = i == 0 ? kid[c] : out[c] && kid[c];
+      }
+      break;
+    case CondNode::Op::kNot:
+      break;  // nothing is known to be required under a negation
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<bool> required_clauses(const Rule& r) {
+  if (r.condition.empty()) return std::vector<bool>(r.clauses.size(), false);
+  return required_under(r, r.condition_root);
+}
+
 Result<std::vector<Rule>> load_rules_file(const std::string& file) {
   Loaded l;
   parse_file(file, l);

@@ -124,6 +124,11 @@ bool eval_condition(const Rule& r, const HitFn& hit) {
 // only when one of those hit.
 std::vector<bool> positive_clauses(const Rule& r);
 
+// Per clause: true when the condition can only hold if the clause holds (it is required by every
+// way of satisfying the condition: under `and`, in every branch of an `or`, never under `not`).
+// The engine uses a required cheap clause to skip scanning a rule's costly fields when it fails.
+std::vector<bool> required_clauses(const Rule& r);
+
 // Loads one file holding a rule mapping or a sequence of them. Every broken rule is reported, one
 // per line of the Error's message, as "file:line:column: reason".
 Result<std::vector<Rule>> load_rules_file(const std::string& file);

@@ -50,7 +50,8 @@ const SigmaSource& process_creation_source() {
        {"Hashes", "audit records carry no file hashes"},
        {"IntegrityLevel", "a Windows concept"}},
       "",
-      {}};
+      {},
+      ""};
   return s;
 }
 
@@ -84,7 +85,8 @@ const SigmaSource& auditd_source() {
       {{"success", "the decoder normalises it into event.outcome (success / failure)"},
        {"res", "the decoder normalises it into event.outcome (success / failure)"}},
       "auditd.data.",
-      {}};
+      {},
+      "auditd.records"};
   return s;
 }
 
@@ -117,27 +119,29 @@ const SigmaSource& web_source(const std::string& name) {
       {"dst_ip", "access logs do not record the destination address"},
       {"r-dns", "access logs do not record the destination name"},
       {"cs-bytes", "access logs do not record the request size"}};
-  static const SigmaSource webserver{"webserver", kFields, kRefused, "", {}};
-  static const SigmaSource proxy{"proxy", kFields, kRefused, "", {}};
+  static const SigmaSource webserver{"webserver", kFields, kRefused,
+                                     "",          {},      "http.response.status_code"};
+  static const SigmaSource proxy{"proxy", kFields, kRefused, "", {}, "http.response.status_code"};
   return name == "proxy" ? proxy : webserver;
 }
 
 const SigmaSource* service_source(const std::string& service) {
   static const std::map<std::string, SigmaSource> kServices = [] {
     std::map<std::string, SigmaSource> m;
-    m["sshd"] = SigmaSource{"sshd", {}, {}, "", kSshd};
+    m["sshd"] = SigmaSource{"sshd", {}, {}, "", kSshd, ""};
     m["sudo"] = SigmaSource{"sudo",
                             {{"USER", "user.effective.name"},
                              {"COMMAND", "process.command_line"},
                              {"PWD", "process.working_directory"}},
                             {},
                             "",
-                            {"sudo"}};
-    m["cron"] = SigmaSource{"cron", {}, {}, "", {"cron", "CRON", "crond"}};
-    m["auth"] = SigmaSource{"auth", {}, {}, "", {}};
-    m["syslog"] = SigmaSource{"syslog", {}, {}, "", {}};
-    m["apache"] = SigmaSource{"apache", {}, {}, "", {}};
-    m["nginx"] = SigmaSource{"nginx", {}, {}, "", {}};
+                            {"sudo"},
+                            ""};
+    m["cron"] = SigmaSource{"cron", {}, {}, "", {"cron", "CRON", "crond"}, ""};
+    m["auth"] = SigmaSource{"auth", {}, {}, "", {}, ""};
+    m["syslog"] = SigmaSource{"syslog", {}, {}, "", {}, ""};
+    m["apache"] = SigmaSource{"apache", {}, {}, "", {}, ""};
+    m["nginx"] = SigmaSource{"nginx", {}, {}, "", {}, ""};
     return m;
   }();
   const auto it = kServices.find(service);
@@ -504,8 +508,13 @@ OutClause convert_field(const std::string& key, const YAML::Node& value, const S
   if (c.field == "auditd.records" && c.kind == MatchKind::kEquals) {
     // An audit event joins its records (collector/decode/audit_assembler.h): `type: EXECVE`
     // means "has an EXECVE record", one word of auditd.records.
+    // Record types are upper case: a case-sensitive regex is cheaper to scan.
     c.kind = MatchKind::kRegex;
-    for (auto& v : c.values) v = "(^| )" + regex_escape(v) + "( |$)";
+    c.nocase = false;
+    for (auto& v : c.values) {
+      for (char& ch : v) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      v = "(^| )" + regex_escape(v) + "( |$)";
+    }
   }
   return c;
 }
@@ -785,12 +794,18 @@ SigmaConverted convert(const std::string& text, const std::string& id,
     CondParse p = parse_condition(condition);
     if (p.expr) condition = to_string(*p.expr);
   }
-  if (!src.programs.empty()) {
+  if (!src.programs.empty() || !src.present.empty()) {
     OutClause scope;
-    scope.field = "process.name";
-    scope.kind = MatchKind::kEquals;
-    scope.values = src.programs;
-    scope.nocase = false;
+    if (!src.programs.empty()) {
+      scope.field = "process.name";
+      scope.kind = MatchKind::kEquals;
+      scope.values = src.programs;
+      scope.nocase = false;
+    } else {
+      scope.field = src.present;
+      scope.kind = MatchKind::kExists;
+      scope.exists = true;
+    }
     out_sel.push_back({"_logsource", {{scope}}});
     const bool compound = condition.find(' ') != std::string::npos;
     condition = "_logsource and " + (compound ? "(" + condition + ")" : condition);

@@ -23,6 +23,11 @@ struct SigmaSource {
   // When set, the converted rule also requires process.name to be one of these, because the
   // Sigma log source is one program's log (service: sshd) while we search every line.
   std::vector<std::string> programs;
+  // When set, the converted rule also requires this field to be present: the mark of the log
+  // source's events (auditd.records on audit events, http.response.status_code on access-log
+  // lines). Without it a keyword rule for access logs would search every line of every log, and
+  // the engine could not skip the rule's patterns on other events.
+  std::string present;
 };
 
 // The log source our converter uses for a Sigma `logsource` (product / category / service), or

@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -384,6 +387,130 @@ TEST(EngineMatch, EmptyRuleSet) {
   auto en = Engine::build({});
   ASSERT_TRUE(en.ok()) << en.error();
   EXPECT_TRUE((*en)->match(event({{"message", "x"}})).empty());
+}
+
+// The engine resolves `equals` by hash, scans a field's gated patterns only when a rule's
+// required equals/exists clause hit, and lets gates alone not make a rule a candidate. None of
+// that may change an answer: random rules over literal matchers, checked against a plain
+// evaluation of each clause, over random events.
+namespace naive {
+
+bool value_hits(const FieldMatcher& m, std::string v, std::string x) {
+  if (m.nocase) {
+    for (auto* s : {&v, &x}) {
+      for (char& c : *s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  switch (m.kind) {
+    case MatchKind::kEquals:
+      return v == x;
+    case MatchKind::kContains:
+      return v.find(x) != std::string::npos;
+    case MatchKind::kStartsWith:
+      return v.rfind(x, 0) == 0;
+    case MatchKind::kEndsWith:
+      return v.size() >= x.size() && v.compare(v.size() - x.size(), x.size(), x) == 0;
+    default:
+      return false;
+  }
+}
+
+bool clause_hits(const FieldMatcher& m, const Event& e) {
+  const auto v = event_field(e, m.field);
+  if (m.kind == MatchKind::kExists) return v.has_value();  // eval_condition applies `negate`
+  if (!v) return false;
+  size_t n = 0;
+  for (const auto& x : m.values) n += value_hits(m, std::string(*v), x);
+  return m.all ? n == m.values.size() : n > 0;
+}
+
+}  // namespace naive
+
+TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> fields = {"process.name",   "event.action", "message",
+                                           "event.original", "url.query",    "user.name"};
+  const std::vector<std::string> words = {"sshd", "SSHD", "cron", "login", "fail", "a", ""};
+  const auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  const std::vector<std::string> kinds = {"", "contains", "startswith", "endswith"};
+  std::string yaml;
+  for (int r = 0; r < 60; ++r) {
+    yaml += "- id: r" + std::to_string(r) + "\n  title: R\n  severity: low\n  selections:\n";
+    const int nsel = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < nsel; ++k) {
+      yaml += "    s" + std::to_string(k) + ":\n";
+      std::vector<std::string> used;
+      const int nclauses = 1 + static_cast<int>(rng() % 2);
+      for (int c = 0; c < nclauses; ++c) {
+        std::string f = pick(fields);
+        if (std::find(used.begin(), used.end(), f) != used.end()) continue;
+        used.push_back(f);
+        const std::string kind = rng() % 2 ? "" : pick(kinds);
+        const std::string w1 = pick(words), w2 = pick(words);
+        if (rng() % 7 == 0) {
+          yaml += "      " + f + ": {exists: " + (rng() % 2 ? "true" : "false") + "}\n";
+        } else if (kind.empty()) {
+          yaml += "      " + f + ": {equals: [\"" + w1 + "\", \"" + w2 + "\"]" +
+                  (rng() % 2 ? ", nocase: true" : "") + "}\n";
+        } else {
+          yaml += "      " + f + ": {" + kind + ": [\"" + (w1.empty() ? "x" : w1) + "\"]" +
+                  (rng() % 2 ? ", nocase: true" : "") + "}\n";
+        }
+      }
+      if (used.empty()) yaml += "      process.name: sshd\n";
+    }
+    // s0 is positive; the others join with and / or / and not.
+    std::string cond = "s0";
+    for (int k = 1; k < nsel; ++k) {
+      const int op = static_cast<int>(rng() % 3);
+      cond += op == 0 ? " and s" : op == 1 ? " or s" : " and not s";
+      cond += std::to_string(k);
+    }
+    yaml += "  condition: " + cond + "\n";
+  }
+  // Some generated rules are refused (a condition that can hold with no positive hit): drop them
+  // by loading rule by rule.
+  std::vector<Rule> rules;
+  {
+    auto all = load_rules_text(yaml, "random.yml");
+    if (all.ok()) {
+      rules = std::move(all).value();
+    } else {
+      for (int r = 0; r < 60; ++r) {
+        const std::string head = "- id: r" + std::to_string(r) + "\n";
+        const size_t at = yaml.find(head);
+        const size_t next = yaml.find("- id: r", at + 1);
+        auto one = load_rules_text(yaml.substr(at, next == std::string::npos ? next : next - at),
+                                   "random.yml");
+        if (one.ok()) rules.push_back(std::move(one.value().front()));
+      }
+    }
+  }
+  ASSERT_GE(rules.size(), 30u);
+  const std::vector<Rule> reference = rules;
+  auto engine = Engine::build(std::move(rules));
+  ASSERT_TRUE(engine.ok()) << engine.error();
+  size_t fired = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Event e;
+    e.env.msg = pick(words) + " " + pick(words);
+    for (const auto& f : fields) {
+      if (f == "event.original") continue;  // from the envelope
+      if (rng() % 3 == 0) continue;
+      e.fields.set(f, pick(words) + (rng() % 2 ? "" : " " + pick(words)));
+    }
+    std::vector<size_t> expected;
+    for (size_t r = 0; r < reference.size(); ++r) {
+      const Rule& rule = reference[r];
+      if (eval_condition(rule,
+                         [&](uint32_t c) { return naive::clause_hits(rule.clauses[c], e); })) {
+        expected.push_back(r);
+      }
+    }
+    EXPECT_EQ((*engine)->match(e), expected) << "event " << i << ": " << e.env.msg;
+    fired += !expected.empty();
+  }
+  EXPECT_GT(fired, 300u);  // the comparison saw many matches, not only silence
 }
 
 }  // namespace

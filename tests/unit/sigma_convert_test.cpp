@@ -160,11 +160,16 @@ TEST(SigmaConvert, RegexCidrNullExists) {
   const Converted c = must_convert("convert/re_cidr_null_exists.yml");
   ASSERT_TRUE(c.engine);
   const auto web = [](const std::string& ua, const std::string& ip, bool referrer, bool user) {
-    Event e = event({{"user_agent.original", ua}, {"source.ip", ip}});
+    // Every access-log line has a status: it marks the web server log source.
+    Event e = event(
+        {{"user_agent.original", ua}, {"source.ip", ip}, {"http.response.status_code", "200"}});
     if (referrer) e.fields.set("http.request.referrer", "https://example.org/");
     if (user) e.fields.set("user.name", "alice");
     return e;
   };
+  // A line from another log (no status) is not a web server event, whatever it holds.
+  EXPECT_FALSE(fires(
+      c, event({{"user_agent.original", "python-requests/2.31"}, {"source.ip", "192.0.2.77"}})));
   EXPECT_TRUE(fires(c, web("Python-Requests/2.31", "192.0.2.77", false, false)));  // re|i
   EXPECT_TRUE(fires(c, web("python-requests/2.31", "172.31.255.1", false, false)));
   EXPECT_FALSE(fires(c, web("python-requests/2.31", "172.32.0.1", false, false)));  // /12 ends
