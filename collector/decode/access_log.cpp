@@ -187,6 +187,17 @@ bool decode_access_log(string_view line, Fields& f, std::optional<SysTime>& time
   if (open == npos || open == 0) return false;
   string_view head = line.substr(0, open);
   string_view rest = line.substr(open + 2);
+  // `%{X-Forwarded-For}i` logged instead of %h behind a load balancer: "A, B, C - - [...". Each
+  // proxy appends the address it saw, so the last one comes from the proxy in front of us while
+  // earlier ones are whatever the client sent: the last is the client, the rest is dropped.
+  for (string_view h = head;;) {
+    const string_view token = text::next_token(h);
+    if (token.size() < 2 || token.back() != ',' ||
+        !text::is_ip(token.substr(0, token.size() - 1))) {
+      break;
+    }
+    head = h;
+  }
   const size_t close = rest.find("] ");
   if (close == npos) return false;
   const auto when = parse_clf_time(rest.substr(0, close));

@@ -23,7 +23,9 @@ std::string percent_decode(std::string_view s, bool plus_is_space);
 void set_http_request(std::string_view request, Fields& fields);
 
 // Decodes `[VHOST[:PORT] ]CLIENT IDENT USER [TIME] "REQUEST" STATUS BYTES["REFERER" "UA"]...` (more
-// trailing fields are ignored). Sets:
+// trailing fields are ignored). CLIENT may be an X-Forwarded-For list "A, B, C" (Apache's
+// %{X-Forwarded-For}i behind a load balancer): its last address, the one the nearest proxy saw,
+// is the client. Sets:
 //   "source.ip" (CLIENT when an address, else "source.domain"), "user.name" (USER unless "-"),
 //   `time` (from [10/Oct/2026:13:55:36 +0700]), "http.response.status_code",
 //   "http.response.body.bytes" (unless "-"), "http.request.referrer" and "user_agent.original"

@@ -18,9 +18,23 @@ namespace soc {
 // "apache.error.module" (2.4's "core"), "process.pid", "process.thread.id", "source.ip" and
 // "source.port" (from [client ...]; [remote ...] when there is no client), "error.code" (AHnnnnn),
 // "http.request.referrer" (the ", referer: " tail) and "message" (what remains: the text after the
-// code). The date has no zone: it is taken in `read`'s zone; `time` is set when it parses.
-// Returns false and sets nothing when the line does not have the [level] group.
+// code). From the message: "user.name" of a failed HTTP authentication (AH01617 "user NAME:
+// authentication failure for ...", AH01618 "user NAME not found: ...", AH01631 authorization
+// failures, AH01790 / AH01792 digest "user `NAME' in realm ..." / "password mismatch"; a name
+// with spaces is left out), "file.path" of a request
+// refused by the configuration (AH01630 / AH01797 "client denied by server configuration: PATH")
+// or of a missing file ("File does not exist: PATH"), and the ModSecurity fields of
+// set_modsecurity_fields. The date has no zone: it is taken in `read`'s zone; `time` is set when
+// it parses. Returns false and sets nothing when the line does not have the [level] group.
 bool decode_apache_error(std::string_view line, const ReadTime& read, Fields& fields,
                          std::optional<SysTime>& time);
+
+// For a web server error message holding a ModSecurity verdict ("ModSecurity: Access denied with
+// code 403 (phase 2). ... [id "942100"] [msg "..."] ...", ModSecurity 2 in Apache and
+// libmodsecurity 3 in nginx) sets "event.action" (modsecurity_denied, modsecurity_warning for a
+// detection-only "Warning.", else modsecurity), "rule.id" ([id]), "rule.name" ([msg]),
+// "rule.ruleset" ([ver], e.g. OWASP_CRS/3.3.5), "http.request.id" ([unique_id]), and "url.path"
+// ([uri]) and "url.domain" ([hostname]) unless already set. Sets nothing for other messages.
+void set_modsecurity_fields(std::string_view message, Fields& fields);
 
 }  // namespace soc

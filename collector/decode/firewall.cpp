@@ -1,5 +1,9 @@
 #include "collector/decode/firewall.h"
 
+#include <arpa/inet.h>
+
+#include <array>
+#include <cstring>
 #include <string>
 
 #include "collector/decode/text.h"
@@ -24,6 +28,105 @@ string_view action_of(string_view prefix) {
   }
   if (contains_word(p, "audit")) return "firewall_audit";
   return "firewall_log";
+}
+
+// Whether an address belongs to a site's own networks rather than the internet: RFC 1918,
+// loopback, link-local, carrier-grade NAT (RFC 6598), IPv6 unique-local and link-local. This is
+// what decides a forwarded packet's perimeter direction; "0.0.0.0/8" and multicast count as
+// internal too, since neither is a remote peer on the internet.
+bool is_internal_ip(string_view ip) {
+  std::array<char, 64> buf{};
+  if (ip.empty() || ip.size() >= buf.size()) return false;
+  std::memcpy(buf.data(), ip.data(), ip.size());
+  std::array<unsigned char, 16> a{};
+  if (ip.find(':') == npos) {
+    if (inet_pton(AF_INET, buf.data(), a.data()) != 1) return false;
+    return a[0] == 10 || a[0] == 127 || a[0] == 0 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+           (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254) ||
+           (a[0] == 100 && (a[1] & 0xc0) == 64) || a[0] >= 224;
+  }
+  if (inet_pton(AF_INET6, buf.data(), a.data()) != 1) return false;
+  static constexpr std::array<unsigned char, 16> kLoopback{0, 0, 0, 0, 0, 0, 0, 0,
+                                                           0, 0, 0, 0, 0, 0, 0, 1};
+  return a == kLoopback || (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+         a[0] == 0xff;
+}
+
+// ECS: a host-based log takes the host's view (ingress / egress); a packet the host only routes
+// is seen from the network perimeter, which the two addresses' classes tell.
+string_view forwarded_direction(string_view src, string_view dst) {
+  const bool src_in = is_internal_ip(src), dst_in = is_internal_ip(dst);
+  if (src_in && dst_in) return "internal";
+  if (src_in) return "outbound";
+  if (dst_in) return "inbound";
+  return "external";
+}
+
+// The kernel's own network-stack warnings, which carry no IN=/OUT= but matter as much as the
+// packet logs: a capture starting, a SYN backlog overflowing, the conntrack table filling up.
+bool decode_kernel_net(string_view m, Fields& f) {
+  // Older kernels write "device eth0 entered promiscuous mode", recent ones (netdev_info)
+  // "[DRIVER BUS-ID ]eth0: entered promiscuous mode"; "left" when the capture ends.
+  for (const auto& [suffix, action] :
+       {std::pair<string_view, string_view>{" entered promiscuous mode",
+                                            "promiscuous_mode_entered"},
+        std::pair<string_view, string_view>{" left promiscuous mode", "promiscuous_mode_left"}}) {
+    string_view head = text::trim(m);
+    if (!text::ends_with(head, suffix)) continue;
+    head.remove_suffix(suffix.size());
+    if (!text::consume(head, "device ")) {
+      if (head.empty() || head.back() != ':') return false;
+      head.remove_suffix(1);
+      // netdev_printk's prefix is "NAME" or, with a parent device, "DRIVER BUS-ID NAME".
+      const size_t space = head.rfind(' ');
+      if (space != npos) {
+        const string_view parent = head.substr(0, space);
+        const size_t sep = parent.find(' ');
+        if (sep == npos || sep == 0 || parent.find(' ', sep + 1) != npos) return false;
+        head.remove_prefix(space + 1);
+      }
+    }
+    if (head.empty() || head.size() > 15 || head.find(' ') != npos) return false;  // IFNAMSIZ
+    f.set("observer.ingress.interface.name", head);
+    f.set("event.action", action);
+    return true;
+  }
+
+  // "TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.  Check SNMP
+  // counters." and, since Linux 6.2, "... on port 0.0.0.0:80. ..." / "... port [::]:443. ...".
+  static constexpr string_view kSyn = "Possible SYN flooding on port ";
+  if (const size_t at = m.find(kSyn); at != npos) {
+    string_view rest = m.substr(at + kSyn.size());
+    const size_t end = rest.find(". ");
+    if (end == npos) return false;
+    string_view addr, port = rest.substr(0, end);
+    if (const size_t colon = port.rfind(':'); colon != npos) {
+      addr = port.substr(0, colon);
+      port.remove_prefix(colon + 1);
+      if (addr.size() >= 2 && addr.front() == '[' && addr.back() == ']') {
+        addr = addr.substr(1, addr.size() - 2);
+      }
+      if (!text::is_ip(addr)) return false;
+    }
+    if (!text::is_port(port)) return false;
+    const bool v6 = addr.empty() ? m.substr(0, at).find("TCPv6") != npos : addr.find(':') != npos;
+    // A wildcard listener's address says nothing about which address was flooded.
+    if (!addr.empty() && addr != "0.0.0.0" && addr != "::") f.set("destination.ip", addr);
+    f.set("destination.port", port);
+    f.set("network.transport", "tcp");
+    f.set("network.type", v6 ? "ipv6" : "ipv4");
+    f.set("event.action", "syn_flood");
+    return true;
+  }
+
+  // "nf_conntrack: nf_conntrack: table full, dropping packet" (net_ratelimit repeats the module
+  // name), "nf_conntrack: table full, dropping packet." and the old "ip_conntrack: ...".
+  if ((m.substr(0, 13) == "nf_conntrack:" || m.substr(0, 13) == "ip_conntrack:") &&
+      m.find(" table full, dropping packet") != npos) {
+    f.set("event.action", "conntrack_table_full");
+    return true;
+  }
+  return false;
 }
 
 string_view clean_prefix(string_view p) {
@@ -54,7 +157,7 @@ string_view strip_kernel_uptime(string_view m) {
 bool decode_firewall(string_view message, Fields& f) {
   // The prefix is whatever precedes "IN=" (which starts the kernel's own text).
   size_t in = message.substr(0, 3) == "IN=" ? 0 : message.find(" IN=");
-  if (in == npos) return false;
+  if (in == npos) return decode_kernel_net(message, f);
   const string_view prefix = message.substr(0, in);
   string_view s = message.substr(in == 0 ? 0 : in + 1);
 
@@ -86,7 +189,7 @@ bool decode_firewall(string_view message, Fields& f) {
       dpt = value;
     }
   }
-  if (!has_in || !has_out || !text::is_ip(src)) return false;
+  if (!has_in || !has_out || !text::is_ip(src)) return decode_kernel_net(message, f);
 
   f.set("source.ip", src);
   if (text::is_ip(dst)) f.set("destination.ip", dst);
@@ -102,6 +205,9 @@ bool decode_firewall(string_view message, Fields& f) {
   if (!out_if.empty()) f.set("observer.egress.interface.name", out_if);
   if (!in_if.empty() && out_if.empty()) f.set("network.direction", "ingress");
   if (in_if.empty() && !out_if.empty()) f.set("network.direction", "egress");
+  if (!in_if.empty() && !out_if.empty() && text::is_ip(dst)) {
+    f.set("network.direction", forwarded_direction(src, dst));
+  }
   const string_view rule = clean_prefix(prefix);
   if (!rule.empty()) f.set("rule.name", rule);
   f.set("event.action", action_of(rule));

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "collector/decode/access_log.h"
+#include "collector/decode/apache_error.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -96,6 +97,16 @@ bool decode_nginx_error(string_view line, const ReadTime& read, Fields& f,
     if (!request.empty()) set_http_request(request, f);
   }
   f.set("message", message);
+  // ngx_http_auth_basic: `user "NAME": password mismatch`, `user "NAME" was not found in "FILE"`.
+  if (string_view m = message; consume(m, "user \"")) {
+    const size_t end = m.find('"');
+    const string_view rest = end == npos ? string_view() : m.substr(end);
+    if (end > 0 &&
+        (rest.starts_with("\": password mismatch") || rest.starts_with("\" was not found in "))) {
+      f.set("user.name", m.substr(0, end));
+    }
+  }
+  set_modsecurity_fields(message, f);
   time = when;
   return true;
 }

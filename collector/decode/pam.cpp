@@ -171,6 +171,24 @@ bool decode_pam(string_view message, Fields& f) {
     set_event("account_locked", "failure", f);
     return true;
   }
+  // pam_tally / pam_tally2 deny a locked account with `user X (UID) tally N, deny M` (the count
+  // is past the limit) or `user X (UID) has time limit [Ns left] since last failure.`.
+  if ((p.module == "pam_tally2" || p.module == "pam_tally") && consume(s, "user ")) {
+    const size_t open = s.find(" (");
+    const size_t close = s.find(") ", open == npos ? 0 : open);
+    if (open == npos || close == npos || !single_token(s.substr(0, open))) return false;
+    const string_view uid = s.substr(open + 2, close - open - 2);
+    const string_view what = s.substr(close + 2);
+    if (!text::all_digits(uid) ||
+        (what.substr(0, 6) != "tally " && what.substr(0, 15) != "has time limit ")) {
+      return false;
+    }
+    header();
+    f.set("user.name", s.substr(0, open));
+    f.set("user.id", uid);
+    set_event("account_locked", "failure", f);
+    return true;
+  }
   return false;
 }
 

@@ -35,6 +35,9 @@ void set_pam_auth_failure(const PamAuthItems& items, Fields& fields);
 //                                            account whose password changed)
 //   Consecutive login failures for user X account temporarily locked   (pam_faillock)
 //                                            "account_locked", failure, "user.name" = X
+//   user X (UID) tally N, deny M   /   user X (UID) has time limit [Ns left] since last failure.
+//       (pam_tally2 / pam_tally refusing a locked account)   "account_locked", failure,
+//       "user.name" = X, "user.id" = UID
 // Returns false and sets nothing when the message is not `MODULE(SERVICE[:TYPE]): ...` or the text
 // is none of these.
 bool decode_pam(std::string_view message, Fields& fields);

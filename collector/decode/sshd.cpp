@@ -95,6 +95,133 @@ bool preauth(string_view s, Fields& f) {
   return true;
 }
 
+// `IP port N` at the front of a text (the port optional: older sshd logs none on some lines).
+struct Peer {
+  string_view ip;
+  string_view port;  // empty when the line has none
+  string_view rest;  // what follows
+};
+
+std::optional<Peer> ip_port(string_view s) {
+  Peer p;
+  p.ip = token_at(s, 0);
+  if (!is_ip(p.ip)) return std::nullopt;
+  s.remove_prefix(p.ip.size());
+  if (consume(s, " port ")) {
+    p.port = s.substr(0, s.find_first_of(" :"));
+    if (!is_port(p.port)) return std::nullopt;
+    s.remove_prefix(p.port.size());
+  }
+  p.rest = s;
+  return p;
+}
+
+void set_peer(const Peer& p, Fields& f) {
+  f.set("source.ip", p.ip);
+  if (!p.port.empty()) f.set("source.port", p.port);
+}
+
+// Removes sshd's " [preauth]" tag (the pre-authentication child logged the line).
+string_view without_preauth(string_view s) {
+  if (text::ends_with(s, " [preauth]")) s.remove_suffix(10);
+  return s;
+}
+
+// A pre-authentication probe or protocol failure that names the peer: `ACTION` with source.ip /
+// source.port and, after the address, an optional ": REASON" kept as event.reason. Scanners and
+// exploit attempts produce these in bursts; a single one is usually an old client.
+bool probe(string_view s, string_view action, Fields& f) {
+  const auto peer = ip_port(s);
+  if (!peer) return false;
+  string_view reason = without_preauth(peer->rest);
+  if (!reason.empty() && !consume(reason, ": ")) return false;
+  set_peer(*peer, f);
+  if (!reason.empty()) f.set("event.reason", text::trim(reason));
+  set_event(action, "failure", f);
+  return true;
+}
+
+// After "reverse mapping checking getaddrinfo for ": `HOST [IP] failed - POSSIBLE BREAK-IN
+// ATTEMPT!`; after "Address ": `IP maps to HOST, but this does not map back to the address -
+// POSSIBLE BREAK-IN ATTEMPT!`. The peer's DNS does not match its address.
+bool dns_mismatch(string_view host, string_view ip, Fields& f) {
+  if (!is_ip(ip) || host.empty() || host.find(' ') != npos) return false;
+  f.set("source.ip", ip);
+  f.set("source.domain", host);
+  set_event("ssh_dns_mismatch", "failure", f);
+  return true;
+}
+
+bool reverse_mapping(string_view s, Fields& f) {
+  const size_t open = s.find(" [");
+  if (open == npos) return false;
+  const size_t close = s.find("] failed", open);
+  if (close == npos) return false;
+  return dns_mismatch(s.substr(0, open), s.substr(open + 2, close - open - 2), f);
+}
+
+bool address_maps(string_view s, Fields& f) {
+  const size_t maps = s.find(" maps to ");
+  if (maps == npos) return false;
+  const string_view host = s.substr(maps + 9, s.find(", but ", maps) - maps - 9);
+  if (s.find("POSSIBLE BREAK-IN ATTEMPT") == npos) return false;
+  return dns_mismatch(host, s.substr(0, maps), f);
+}
+
+// After "User ": `USER from HOST not allowed because REASON` or `USER not allowed because REASON`
+// (AllowUsers / DenyUsers / AllowGroups / DenyGroups, a locked account, a missing shell). sshd
+// only checks this for existing accounts, so USER is a real one-word account name.
+bool not_allowed(string_view s, Fields& f) {
+  const size_t because = s.find(" not allowed because ");
+  if (because == npos) return false;
+  const string_view reason = s.substr(because + 21);
+  string_view who = s.substr(0, because);
+  string_view host;
+  if (const size_t from = who.find(" from "); from != npos) {
+    host = who.substr(from + 6);
+    who = who.substr(0, from);
+  }
+  if (who.empty() || who.find(' ') != npos || host.find(' ') != npos || reason.empty()) {
+    return false;
+  }
+  f.set("user.name", who);
+  if (is_ip(host)) {
+    f.set("source.ip", host);
+  } else if (!host.empty()) {
+    f.set("source.domain", host);
+  }
+  f.set("event.reason", reason);
+  set_event("ssh_user_not_allowed", "failure", f);
+  return true;
+}
+
+// After "maximum authentication attempts exceeded for ": `[invalid user ]USER from IP port N
+// ssh2 [preauth]`.
+bool max_attempts(string_view s, Fields& f) {
+  consume(s, "invalid user ");
+  const auto origin = user_from(without_preauth(s));
+  if (!origin) return false;
+  set_origin(*origin, f);
+  set_event("ssh_max_auth_attempts", "failure", f);
+  return true;
+}
+
+// After "Bad protocol version identification ": `'TEXT' from IP[ port N]`. TEXT is the client's
+// and may hold " from ", so the address is the right-most " from " followed by one.
+bool bad_version(string_view s, Fields& f) {
+  for (size_t end = s.size(); end != 0;) {
+    const size_t at = s.rfind(" from ", end - 1);
+    if (at == npos) return false;
+    end = at;
+    const auto peer = ip_port(s.substr(at + 6));
+    if (!peer || !without_preauth(peer->rest).empty()) continue;
+    set_peer(*peer, f);
+    set_event("ssh_bad_protocol_version", "failure", f);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_sshd_program(string_view program) {
@@ -114,9 +241,53 @@ bool decode_sshd(string_view message, Fields& f) {
   }
   if (consume(s, "Connection closed by authenticating user ") ||
       consume(s, "Connection closed by invalid user ") ||
+      consume(s, "Connection reset by authenticating user ") ||
+      consume(s, "Connection reset by invalid user ") ||
       consume(s, "Disconnected from authenticating user ") ||
       consume(s, "Disconnected from invalid user ")) {
     return preauth(s, f);
+  }
+  // A peer that went away without naming a user: since OpenSSH 8 a connection that never sends a
+  // banner (port scanners) logs only this, after an address-less "kex_exchange_identification"
+  // error. A distinct action keeps it out of counts of login attempts.
+  const bool closed = consume(s, "Connection closed by ");
+  if (closed || consume(s, "Connection reset by ")) {
+    const auto peer = ip_port(without_preauth(s));
+    if (!peer || !peer->rest.empty()) return false;
+    set_peer(*peer, f);
+    f.set("event.reason", closed ? "closed" : "reset");
+    set_event("ssh_connection_closed", "unknown", f);
+    return true;
+  }
+  // Pre-authentication noise and refusals. OpenSSH prefixes some with "error: " / "fatal: "
+  // depending on the version; the text after it is the same.
+  if (!consume(s, "error: ")) consume(s, "fatal: ");
+  if (consume(s, "maximum authentication attempts exceeded for ")) return max_attempts(s, f);
+  if (consume(s, "Disconnecting: Too many authentication failures for ")) {
+    // OpenSSH before 7.x: no address on this line, only the user.
+    const string_view user = without_preauth(s);
+    if (user.empty() || user.find(' ') != npos) return false;
+    f.set("user.name", user);
+    set_event("ssh_max_auth_attempts", "failure", f);
+    return true;
+  }
+  if (consume(s, "Did not receive identification string from ")) {
+    return probe(s, "ssh_no_identification", f);
+  }
+  if (consume(s, "banner exchange: Connection from ")) return probe(s, "ssh_banner_invalid", f);
+  if (consume(s, "Unable to negotiate with ")) return probe(s, "ssh_negotiation_failed", f);
+  if (consume(s, "Bad protocol version identification ")) return bad_version(s, f);
+  if (consume(s, "Timeout before authentication for ")) return probe(s, "ssh_preauth_timeout", f);
+  if (consume(s, "reverse mapping checking getaddrinfo for ")) return reverse_mapping(s, f);
+  if (consume(s, "Address ")) return address_maps(s, f);
+  if (consume(s, "User ")) return not_allowed(s, f);
+  if (consume(s, "ROOT LOGIN REFUSED FROM ")) {
+    const auto peer = ip_port(without_preauth(s));
+    if (!peer || !peer->rest.empty()) return false;
+    set_peer(*peer, f);
+    f.set("user.name", "root");
+    set_event("ssh_root_login_refused", "failure", f);
+    return true;
   }
   // "pam_unix(sshd:auth): " from sshd itself; the old "sshd(pam_unix)" tag logs without it.
   if (consume(s, "pam_unix(")) {

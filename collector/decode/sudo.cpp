@@ -31,7 +31,7 @@ bool decode_sudo(string_view message, Fields& f) {
   if (user.find(' ') != npos) return false;
   s.remove_prefix(colon + 3);
 
-  string_view reason, tty, pwd, runas, command;
+  string_view reason, tty, pwd, runas, env, command;
   bool first = true, keyed = false;
   while (!s.empty()) {
     const size_t sep = s.find(" ; ");
@@ -47,6 +47,7 @@ bool decode_sudo(string_view message, Fields& f) {
       if (key == "TTY") tty = value;
       if (key == "PWD") pwd = value;
       if (key == "USER") runas = value;
+      if (key == "ENV") env = value;
     } else if (first) {
       reason = item;
     }
@@ -60,6 +61,7 @@ bool decode_sudo(string_view message, Fields& f) {
   f.set("user.name", user);
   if (!runas.empty()) f.set("user.effective.name", runas);
   if (!pwd.empty()) f.set("process.working_directory", pwd);
+  if (!env.empty()) f.set("process.env_vars", env);
   if (!command.empty()) f.set("process.command_line", command);
   f.set("event.action", "sudo");
   f.set("event.outcome", reason.empty() ? "success" : "failure");

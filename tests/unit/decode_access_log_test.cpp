@@ -145,6 +145,23 @@ TEST(DecodeAccessLog, Ipv6HostnamesVhostsAndUsersWithSpaces) {
   EXPECT_EQ(user.f.get("user.name"), "Nguyen Van A");
 }
 
+TEST(DecodeAccessLog, ForwardedForListTakesTheLastAddress) {
+  // %{X-Forwarded-For}i: the client claimed 198.51.100.1, the load balancer saw 203.0.113.7.
+  const auto x = decode(
+      R"x(198.51.100.1, 203.0.113.7 - - [10/Oct/2026:13:55:36 +0700] "GET /?id=1 HTTP/1.1" 200 5)x");
+  EXPECT_EQ(x.f.get("source.ip"), "203.0.113.7");
+  EXPECT_EQ(x.f.get("url.domain"), Opt());
+  EXPECT_EQ(x.f.get("url.query"), "id=1");
+  const auto three = decode(
+      R"x(10.1.1.1, 2001:db8::1, 203.0.113.8 - bob [10/Oct/2026:13:55:36 +0700] "GET / HTTP/1.1" 200 5)x");
+  EXPECT_EQ(three.f.get("source.ip"), "203.0.113.8");
+  EXPECT_EQ(three.f.get("user.name"), "bob");
+  // vhost_combined is unaffected: only "ADDRESS," tokens start a list.
+  const auto odd = decode(
+      R"x(portal.example:443 203.0.113.5 - - [10/Oct/2026:13:55:36 +0700] "GET / HTTP/1.1" 200 5)x");
+  EXPECT_EQ(odd.f.get("source.ip"), "203.0.113.5");
+}
+
 TEST(DecodeAccessLog, PercentDecode) {
   EXPECT_EQ(percent_decode("%41%42+%2b", false), "AB++");
   EXPECT_EQ(percent_decode("%41%42+%2b", true), "AB +");

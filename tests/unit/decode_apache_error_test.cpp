@@ -88,6 +88,77 @@ TEST(DecodeApacheError, RemoteWithoutClientAndSyslogForm) {
   EXPECT_EQ(trace.f.get("log.level"), "trace3");
 }
 
+TEST(DecodeApacheError, ModSecurityVerdict) {
+  const auto d = decode(
+      "[Mon Nov 23 12:00:00.412553 2026] [security2:error] [pid 2231:tid 140123] [client "
+      "203.0.113.7:51234] [client 203.0.113.7] ModSecurity: Access denied with code 403 (phase 2). "
+      "Matched \"Operator `Ge' with parameter `5' against variable `TX:ANOMALY_SCORE' (Value: `10' "
+      ")\" [file \"/usr/share/modsecurity-crs/rules/REQUEST-949-BLOCKING-EVALUATION.conf\"] [line "
+      "\"81\"] [id \"949110\"] [msg \"Inbound Anomaly Score Exceeded (Total Score: 10)\"] "
+      "[severity "
+      "\"CRITICAL\"] [ver \"OWASP_CRS/3.3.5\"] [hostname \"portal.example.gov.vn\"] [uri "
+      "\"/index.php\"] [unique_id \"ZzF2qn8AAQEAAB1uFZ4AAAAB\"], referer: https://portal.example/");
+  EXPECT_EQ(d.f.get("source.ip"), "203.0.113.7");
+  EXPECT_EQ(d.f.get("event.action"), "modsecurity_denied");
+  EXPECT_EQ(d.f.get("rule.id"), "949110");
+  EXPECT_EQ(d.f.get("rule.name"), "Inbound Anomaly Score Exceeded (Total Score: 10)");
+  EXPECT_EQ(d.f.get("rule.ruleset"), "OWASP_CRS/3.3.5");
+  EXPECT_EQ(d.f.get("http.request.id"), "ZzF2qn8AAQEAAB1uFZ4AAAAB");
+  EXPECT_EQ(d.f.get("url.path"), "/index.php");
+  EXPECT_EQ(d.f.get("url.domain"), "portal.example.gov.vn");
+  EXPECT_EQ(d.f.get("http.request.referrer"), "https://portal.example/");
+  // Detection-only mode logs a warning; tags may be missing.
+  const auto w = decode(
+      "[Mon Nov 23 12:00:00 2026] [:error] [pid 5] [client 192.0.2.1] ModSecurity: Warning. "
+      "Pattern match \"x\" at ARGS:q. [id \"942100\"] [uri \"/s\"]");
+  EXPECT_EQ(w.f.get("event.action"), "modsecurity_warning");
+  EXPECT_EQ(w.f.get("rule.id"), "942100");
+  EXPECT_EQ(w.f.get("rule.name"), Opt());
+  // Other messages set no ModSecurity field, even with bracketed text.
+  const auto o = decode("[Mon Nov 23 12:00:00 2026] [error] [client 192.0.2.1] [id \"1\"] x");
+  EXPECT_EQ(o.f.get("event.action"), Opt());
+  EXPECT_EQ(o.f.get("rule.id"), Opt());
+}
+
+TEST(DecodeApacheError, AuthUserAndFilePath) {
+  const auto a = decode(
+      "[Mon Nov 23 12:00:20.1 2026] [auth_basic:error] [pid 7:tid 8] [client 203.0.113.7:4000] "
+      "AH01617: user admin: authentication failure for \"/phpmyadmin/\": Password Mismatch");
+  EXPECT_EQ(a.f.get("user.name"), "admin");
+  EXPECT_EQ(a.f.get("file.path"), Opt());
+  const auto b = decode(
+      "[Mon Nov 23 12:00:20.1 2026] [auth_basic:error] [pid 7:tid 8] [client 203.0.113.7:4000] "
+      "AH01618: user bob not found: /admin/");
+  EXPECT_EQ(b.f.get("user.name"), "bob");
+  const auto c = decode(
+      "[Mon Nov 23 12:00:20.1 2026] [authz_core:error] [pid 7:tid 8] [client 203.0.113.7:4000] "
+      "AH01630: client denied by server configuration: /var/www/html/.git/config");
+  EXPECT_EQ(c.f.get("file.path"), "/var/www/html/.git/config");
+  EXPECT_EQ(c.f.get("user.name"), Opt());
+  const auto d =
+      decode("[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] File does not exist: /x/~");
+  EXPECT_EQ(d.f.get("file.path"), "/x/~");
+  const auto e = decode("[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] user list updated");
+  EXPECT_EQ(e.f.get("user.name"), Opt());
+  // 2.2 without a path, the empty name, digest forms, authorization failures.
+  EXPECT_EQ(decode("[error] [client 192.0.2.2] user root not found").f.get("user.name"), "root");
+  EXPECT_EQ(decode("[error] [client 192.0.2.2] user  not found: /").f.get("user.name"), Opt());
+  EXPECT_EQ(
+      decode("[auth_digest:error] [pid 1] [client 127.0.0.1:1] AH01790: user `alice' in realm "
+             "`digest private area' not found: /digest/")
+          .f.get("user.name"),
+      "alice");
+  EXPECT_EQ(decode("[error] [client 127.0.0.1] Digest: user bob: password mismatch: /digest/x")
+                .f.get("user.name"),
+            "bob");
+  EXPECT_EQ(decode("[authz_core:error] [pid 1] [client 127.0.0.1:1] AH01631: user carol: "
+                   "authorization failure for \"/basic/authz/\": ")
+                .f.get("user.name"),
+            "carol");
+  EXPECT_EQ(decode("[error] [client 192.0.2.2] user agent string not found").f.get("user.name"),
+            Opt());
+}
+
 TEST(DecodeApacheError, OtherLinesAreNotDecoded) {
   for (std::string_view m : {
            "[Wed Oct 11 14:32:52 2026]",

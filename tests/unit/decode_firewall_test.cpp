@@ -65,7 +65,7 @@ TEST(DecodeFirewall, NoPrefixIcmpIpv6AndForwarded) {
   EXPECT_EQ(f.get("rule.name"), Opt());
   EXPECT_EQ(f.get("event.action"), "firewall_log");
   EXPECT_EQ(f.get("network.transport"), "icmp");
-  EXPECT_EQ(f.get("network.direction"), Opt());
+  EXPECT_EQ(f.get("network.direction"), "inbound");  // forwarded: internet -> internal
   EXPECT_EQ(f.get("source.port"), Opt());
 
   Fields g;
@@ -86,6 +86,104 @@ TEST(DecodeFirewall, NoPrefixIcmpIpv6AndForwarded) {
   EXPECT_EQ(h.get("source.port"), Opt());
 }
 
+TEST(DecodeFirewall, ForwardedPacketsTakeThePerimeterView) {
+  struct Case {
+    std::string_view src, dst, direction;
+  };
+  for (const Case& c : {
+           Case{"10.10.1.5", "198.51.100.66", "outbound"},
+           Case{"172.31.255.1", "8.8.8.8", "outbound"},
+           Case{"100.64.3.2", "203.0.113.9", "outbound"},
+           Case{"203.0.113.9", "192.168.1.20", "inbound"},
+           Case{"172.32.0.1", "172.16.0.1", "inbound"},  // 172.32/16 is public
+           Case{"10.0.0.1", "192.168.5.5", "internal"}, Case{"fd12:3456::1", "fe80::1", "internal"},
+           Case{"2001:db8::66", "fd00::5", "inbound"},
+           Case{"198.51.100.1", "203.0.113.1", "external"},
+           Case{"10.0.0.9", "239.255.255.250", "internal"},  // multicast stays on site
+       }) {
+    Fields f;
+    const std::string line = "[FW-FWD] IN=eth1 OUT=eth0 SRC=" + std::string(c.src) +
+                             " DST=" + std::string(c.dst) + " LEN=60 PROTO=TCP SPT=40000 DPT=22";
+    ASSERT_TRUE(decode_firewall(line, f)) << line;
+    EXPECT_EQ(f.get("network.direction"), c.direction) << line;
+  }
+}
+
+TEST(DecodeFirewall, PromiscuousMode) {
+  struct Case {
+    std::string_view message, action, interface;
+  };
+  for (const Case& c : {
+           Case{"device eth0 entered promiscuous mode", "promiscuous_mode_entered", "eth0"},
+           Case{"device veth3a1f2c9 left promiscuous mode", "promiscuous_mode_left", "veth3a1f2c9"},
+           Case{"ens18: entered promiscuous mode", "promiscuous_mode_entered", "ens18"},
+           Case{"virtio_net virtio0 eth0: entered promiscuous mode", "promiscuous_mode_entered",
+                "eth0"},
+           Case{"e1000e 0000:00:1f.6 eno1: left promiscuous mode", "promiscuous_mode_left", "eno1"},
+       }) {
+    Fields f;
+    ASSERT_TRUE(decode_firewall(c.message, f)) << c.message;
+    EXPECT_EQ(f.get("event.action"), c.action) << c.message;
+    EXPECT_EQ(f.get("observer.ingress.interface.name"), c.interface) << c.message;
+    EXPECT_EQ(f.get("source.ip"), Opt()) << c.message;
+  }
+}
+
+TEST(DecodeFirewall, SynFlooding) {
+  Fields old;  // before Linux 6.2: the port only
+  ASSERT_TRUE(decode_firewall(
+      "TCP: request_sock_TCP: Possible SYN flooding on port 80. Sending cookies.  Check SNMP "
+      "counters.",
+      old));
+  EXPECT_EQ(old.get("event.action"), "syn_flood");
+  EXPECT_EQ(old.get("destination.port"), "80");
+  EXPECT_EQ(old.get("destination.ip"), Opt());
+  EXPECT_EQ(old.get("network.transport"), "tcp");
+  EXPECT_EQ(old.get("network.type"), "ipv4");
+
+  Fields old6;
+  ASSERT_TRUE(decode_firewall(
+      "TCP: request_sock_TCPv6: Possible SYN flooding on port 443. Dropping request.  Check SNMP "
+      "counters.",
+      old6));
+  EXPECT_EQ(old6.get("destination.port"), "443");
+  EXPECT_EQ(old6.get("network.type"), "ipv6");
+
+  Fields wildcard;  // since 6.2: the listener's address, a wildcard says nothing
+  ASSERT_TRUE(decode_firewall(
+      "TCP: request_sock_TCP: Possible SYN flooding on port 0.0.0.0:8080. Sending cookies.",
+      wildcard));
+  EXPECT_EQ(wildcard.get("destination.port"), "8080");
+  EXPECT_EQ(wildcard.get("destination.ip"), Opt());
+
+  Fields bound;
+  ASSERT_TRUE(decode_firewall(
+      "TCP: request_sock_TCPv6: Possible SYN flooding on port [2001:db8::10]:443. Sending "
+      "cookies.",
+      bound));
+  EXPECT_EQ(bound.get("destination.ip"), "2001:db8::10");
+  EXPECT_EQ(bound.get("destination.port"), "443");
+  EXPECT_EQ(bound.get("network.type"), "ipv6");
+
+  Fields bad;
+  EXPECT_FALSE(decode_firewall("TCP: Possible SYN flooding on port http. Sending cookies.", bad));
+  EXPECT_TRUE(bad.all().empty());
+}
+
+TEST(DecodeFirewall, ConntrackTableFull) {
+  for (std::string_view m : {
+           "nf_conntrack: nf_conntrack: table full, dropping packet",
+           "nf_conntrack: table full, dropping packet.",
+           "ip_conntrack: table full, dropping packet.",
+       }) {
+    Fields f;
+    ASSERT_TRUE(decode_firewall(m, f)) << m;
+    EXPECT_EQ(f.get("event.action"), "conntrack_table_full") << m;
+  }
+  Fields expect;
+  EXPECT_FALSE(decode_firewall("nf_conntrack: expectation table full", expect));
+}
+
 TEST(DecodeFirewall, KernelUptimeIsStripped) {
   EXPECT_EQ(strip_kernel_uptime("[ 1234.567890] [UFW BLOCK] IN=x"), "[UFW BLOCK] IN=x");
   EXPECT_EQ(strip_kernel_uptime("[12.5]IN=x"), "IN=x");
@@ -102,6 +200,11 @@ TEST(DecodeFirewall, OtherLinesAreNotDecoded) {
            "[UFW BLOCK] IN=eth0 OUT= SRC=not-an-ip",
            "usb 1-1: new high-speed USB device number 2 using xhci_hcd",
            "EXT4-fs (sda1): mounted filesystem with ordered data mode. LOGIN=x",
+           "br-3f2a: port 1(veth9c1d) entered blocking state",
+           "device  entered promiscuous mode",
+           "team: entered promiscuous mode also",
+           "bond0 slave eth1 now: entered promiscuous mode",
+           "nf_conntrack: default automatic helper assignment has been turned off",
            "",
        }) {
     Fields f;

@@ -56,6 +56,50 @@ TEST(DecodeNginxError, NoContextAndSyslogForm) {
   EXPECT_FALSE(u.has_value());
 }
 
+TEST(DecodeNginxError, ModSecurityAndBasicAuth) {
+  Fields f;
+  std::optional<SysTime> t;
+  ASSERT_TRUE(decode_nginx_error(
+      "2026/11/23 12:00:00 [error] 2035#2035: *4711 [client 203.0.113.7] ModSecurity: Access "
+      "denied with code 403 (phase 2). Matched \"Operator `Ge' with parameter `5' against variable "
+      "`TX:ANOMALY_SCORE' (Value: `5' ) [file \"/etc/nginx/modsec/REQUEST-949.conf\"] [line "
+      "\"81\"] "
+      "[id \"949110\"] [rev \"\"] [msg \"Inbound Anomaly Score Exceeded (Total Score: 5)\"] [data "
+      "\"\"] [severity \"2\"] [ver \"OWASP_CRS/3.3.5\"] [hostname \"10.0.0.5\"] [uri "
+      "\"/index.php\"] "
+      "[unique_id \"173234400012.345678\"] [ref \"\"], client: 203.0.113.7, server: "
+      "portal.example, "
+      "request: \"GET /index.php?id=1%27 HTTP/1.1\", host: \"portal.example\"",
+      kHanoi, f, t));
+  EXPECT_EQ(f.get("event.action"), "modsecurity_denied");
+  EXPECT_EQ(f.get("rule.id"), "949110");
+  EXPECT_EQ(f.get("rule.name"), "Inbound Anomaly Score Exceeded (Total Score: 5)");
+  EXPECT_EQ(f.get("http.request.id"), "173234400012.345678");
+  // The request line and Host win over ModSecurity's [uri] and [hostname] (the server address).
+  EXPECT_EQ(f.get("url.path"), "/index.php");
+  EXPECT_EQ(f.get("url.query"), "id=1'");
+  EXPECT_EQ(f.get("url.domain"), "portal.example");
+  EXPECT_EQ(f.get("source.ip"), "203.0.113.7");
+
+  Fields g;
+  ASSERT_TRUE(decode_nginx_error(
+      "2026/11/23 12:00:20 [error] 1123#1123: *51 user \"admin\": password mismatch, client: "
+      "203.0.113.7, server: portal.example, request: \"GET /admin/ HTTP/1.1\", host: \"x\"",
+      kHanoi, g, t));
+  EXPECT_EQ(g.get("user.name"), "admin");
+  EXPECT_EQ(g.get("event.action"), Opt());
+  Fields h;
+  ASSERT_TRUE(decode_nginx_error(
+      "2026/11/23 12:00:20 [error] 1123#1123: *52 user \"bob\" was not found in "
+      "\"/etc/nginx/.htpasswd\", client: 203.0.113.7, server: x, request: \"GET / HTTP/1.1\"",
+      kHanoi, h, t));
+  EXPECT_EQ(h.get("user.name"), "bob");
+  Fields i;
+  ASSERT_TRUE(
+      decode_nginx_error("2026/11/23 12:00:20 [info] 1#1: *1 user \"x\" logged", kHanoi, i, t));
+  EXPECT_EQ(i.get("user.name"), Opt());
+}
+
 TEST(DecodeNginxError, OtherLinesAreNotDecoded) {
   for (std::string_view m : {
            "2026/10/11 14:32:52 [error]",

@@ -121,6 +121,40 @@ TEST(DecodePam, SessionClosedPasswordChangedAndLockout) {
   EXPECT_EQ(c.get("event.action"), "account_locked");
 }
 
+TEST(DecodePam, PamTallyRefusingALockedAccount) {
+  Fields a;
+  ASSERT_TRUE(decode_pam("pam_tally2(sshd:auth): user alice (1000) tally 4, deny 3", a));
+  EXPECT_EQ(a.get("pam.module"), "pam_tally2");
+  EXPECT_EQ(a.get("pam.service"), "sshd");
+  EXPECT_EQ(a.get("user.name"), "alice");
+  EXPECT_EQ(a.get("user.id"), "1000");
+  EXPECT_EQ(a.get("event.action"), "account_locked");
+  EXPECT_EQ(a.get("event.outcome"), "failure");
+
+  Fields b;
+  ASSERT_TRUE(decode_pam(
+      "pam_tally2(login:auth): user root (0) has time limit [50s left] since last failure.", b));
+  EXPECT_EQ(b.get("user.name"), "root");
+  EXPECT_EQ(b.get("user.id"), "0");
+  EXPECT_EQ(b.get("event.action"), "account_locked");
+
+  Fields c;  // the older pam_tally logs the same words
+  ASSERT_TRUE(decode_pam("pam_tally(su:auth): user bob (1001) tally 6, deny 5", c));
+  EXPECT_EQ(c.get("user.name"), "bob");
+
+  for (std::string_view m : {
+           "pam_tally2(sshd:auth): user alice (x) tally 4, deny 3",
+           "pam_tally2(sshd:auth): user alice (1000) reset",
+           "pam_tally2(sshd:auth): user two words (1000) tally 4, deny 3",
+           "pam_tally2(sshd:auth): user alice",
+           "pam_unix(sshd:auth): user alice (1000) tally 4, deny 3",
+       }) {
+    Fields f;
+    EXPECT_FALSE(decode_pam(m, f)) << m;
+    EXPECT_TRUE(f.all().empty()) << m;
+  }
+}
+
 TEST(DecodePam, OtherAndMalformedLinesAreNotDecoded) {
   for (std::string_view m : {
            "pam_unix(sshd:auth): check pass; user unknown",

@@ -98,6 +98,27 @@ TEST(DecodeSshd, PreauthDisconnects) {
                  {"pi", "198.51.100.3", "4411", "ssh_preauth_disconnect", "failure", std::nullopt});
 }
 
+TEST(DecodeSshd, ConnectionClosedWithoutAUser) {
+  // No user: a scanner or a client that gave up before authenticating. Not a login attempt.
+  expect_decoded(
+      "Connection closed by 203.0.113.5 port 4000 [preauth]",
+      {std::nullopt, "203.0.113.5", "4000", "ssh_connection_closed", "unknown", std::nullopt});
+  expect_decoded(
+      "Connection closed by 192.0.2.15 port 35352",
+      {std::nullopt, "192.0.2.15", "35352", "ssh_connection_closed", "unknown", std::nullopt});
+  expect_decoded("Connection closed by 192.0.2.111 [preauth]",
+                 {std::nullopt, "192.0.2.111", std::nullopt, "ssh_connection_closed", "unknown",
+                  std::nullopt});
+  Fields f;
+  ASSERT_TRUE(decode_sshd("Connection reset by 2001:db8::39 port 14282 [preauth]", f));
+  EXPECT_EQ(f.get("event.action"), "ssh_connection_closed");
+  EXPECT_EQ(f.get("event.reason"), "reset");
+  EXPECT_EQ(f.get("source.ip"), "2001:db8::39");
+  // With a user it is a pre-authentication disconnect, as before.
+  expect_decoded("Connection reset by authenticating user root 192.0.2.20 port 1558 [preauth]",
+                 {"root", "192.0.2.20", "1558", "ssh_preauth_disconnect", "failure", std::nullopt});
+}
+
 TEST(DecodeSshd, PamAuthenticationFailure) {
   expect_decoded(
       "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= "
@@ -140,13 +161,108 @@ TEST(DecodeSshd, UserNameCannotForgeTheSource) {
       {"from 10.0.0.1", "203.0.113.5", "4000", "ssh_invalid_user", "failure", std::nullopt});
 }
 
+TEST(DecodeSshd, MaximumAuthenticationAttempts) {
+  expect_decoded(
+      "error: maximum authentication attempts exceeded for root from 203.0.113.61 port 49940 "
+      "ssh2 [preauth]",
+      {"root", "203.0.113.61", "49940", "ssh_max_auth_attempts", "failure", std::nullopt});
+  expect_decoded(
+      "error: maximum authentication attempts exceeded for invalid user xxx from 192.0.2.7 port "
+      "49941 ssh2 [preauth]",
+      {"xxx", "192.0.2.7", "49941", "ssh_max_auth_attempts", "failure", std::nullopt});
+  // OpenSSH before 7 names only the user.
+  expect_decoded(
+      "Disconnecting: Too many authentication failures for admin [preauth]",
+      {"admin", std::nullopt, std::nullopt, "ssh_max_auth_attempts", "failure", std::nullopt});
+}
+
+TEST(DecodeSshd, PreauthProbesKeepThePeerAndTheReason) {
+  expect_decoded(
+      "Did not receive identification string from 198.51.100.40 port 35836",
+      {std::nullopt, "198.51.100.40", "35836", "ssh_no_identification", "failure", std::nullopt});
+  expect_decoded("Did not receive identification string from 198.51.100.41",
+                 {std::nullopt, "198.51.100.41", std::nullopt, "ssh_no_identification", "failure",
+                  std::nullopt});
+  expect_decoded(
+      "banner exchange: Connection from 198.51.100.42 port 44105: invalid format",
+      {std::nullopt, "198.51.100.42", "44105", "ssh_banner_invalid", "failure", std::nullopt});
+  expect_decoded(
+      "fatal: Timeout before authentication for 198.51.100.44 port 55555",
+      {std::nullopt, "198.51.100.44", "55555", "ssh_preauth_timeout", "failure", std::nullopt});
+  Fields f;
+  ASSERT_TRUE(
+      decode_sshd("Unable to negotiate with 198.51.100.43 port 55419: no matching key exchange "
+                  "method found. Their offer: diffie-hellman-group1-sha1 [preauth]",
+                  f));
+  EXPECT_EQ(f.get("event.action"), "ssh_negotiation_failed");
+  EXPECT_EQ(f.get("source.ip"), "198.51.100.43");
+  EXPECT_EQ(f.get("event.reason"),
+            "no matching key exchange method found. Their offer: diffie-hellman-group1-sha1");
+  Fields g;  // the same with OpenSSH 7's "fatal: " prefix
+  ASSERT_TRUE(
+      decode_sshd("fatal: Unable to negotiate with 198.51.100.43 port 55420: no matching cipher "
+                  "found. Their offer: 3des-cbc",
+                  g));
+  EXPECT_EQ(g.get("event.action"), "ssh_negotiation_failed");
+  EXPECT_EQ(g.get("source.port"), "55420");
+}
+
+TEST(DecodeSshd, BadProtocolVersionTakesTheRightmostPeer) {
+  // The quoted text is the client's and may itself hold " from ADDRESS".
+  expect_decoded(
+      "Bad protocol version identification 'GET / HTTP/1.1' from 203.0.113.80 port 31778",
+      {std::nullopt, "203.0.113.80", "31778", "ssh_bad_protocol_version", "failure", std::nullopt});
+  expect_decoded(
+      "Bad protocol version identification 'x' from 10.0.0.1' from 203.0.113.81 port 31779",
+      {std::nullopt, "203.0.113.81", "31779", "ssh_bad_protocol_version", "failure", std::nullopt});
+}
+
+TEST(DecodeSshd, DnsMismatchIsPossibleBreakInAttempt) {
+  Fields a;
+  ASSERT_TRUE(
+      decode_sshd("reverse mapping checking getaddrinfo for 45-9-148-1.static.example.net "
+                  "[45.9.148.1] failed - POSSIBLE BREAK-IN ATTEMPT!",
+                  a));
+  EXPECT_EQ(a.get("event.action"), "ssh_dns_mismatch");
+  EXPECT_EQ(a.get("source.ip"), "45.9.148.1");
+  EXPECT_EQ(a.get("source.domain"), "45-9-148-1.static.example.net");
+  Fields b;
+  ASSERT_TRUE(
+      decode_sshd("Address 203.0.113.90 maps to mail.example.org, but this does not map back to "
+                  "the address - POSSIBLE BREAK-IN ATTEMPT!",
+                  b));
+  EXPECT_EQ(b.get("event.action"), "ssh_dns_mismatch");
+  EXPECT_EQ(b.get("source.ip"), "203.0.113.90");
+  EXPECT_EQ(b.get("source.domain"), "mail.example.org");
+}
+
+TEST(DecodeSshd, UserNotAllowedAndRootRefused) {
+  Fields a;
+  ASSERT_TRUE(
+      decode_sshd("User root from 203.0.113.12 not allowed because not listed in AllowUsers", a));
+  EXPECT_EQ(a.get("event.action"), "ssh_user_not_allowed");
+  EXPECT_EQ(a.get("user.name"), "root");
+  EXPECT_EQ(a.get("source.ip"), "203.0.113.12");
+  EXPECT_EQ(a.get("event.reason"), "not listed in AllowUsers");
+  Fields b;
+  ASSERT_TRUE(decode_sshd("User oracle not allowed because account is locked", b));
+  EXPECT_EQ(b.get("user.name"), "oracle");
+  EXPECT_EQ(b.get("source.ip"), std::nullopt);
+  EXPECT_EQ(b.get("event.reason"), "account is locked");
+  Fields c;
+  ASSERT_TRUE(decode_sshd("User allena from example.com not allowed because not in any group", c));
+  EXPECT_EQ(c.get("source.domain"), "example.com");
+  expect_decoded(
+      "ROOT LOGIN REFUSED FROM 203.0.113.13 port 12345 [preauth]",
+      {"root", "203.0.113.13", "12345", "ssh_root_login_refused", "failure", std::nullopt});
+}
+
 TEST(DecodeSshd, BenignAndMalformedLinesAreNotDecoded) {
   for (std::string_view m : {
            "Server listening on 0.0.0.0 port 22.",
            "Server listening on :: port 22.",
            "Received disconnect from 203.0.113.5 port 4000:11: Bye Bye [preauth]",
            "Disconnected from user hung 10.20.30.40 port 50122",
-           "Connection closed by 203.0.113.5 port 4000 [preauth]",
            "pam_unix(sshd:session): session opened for user hung(uid=1000) by (uid=0)",
            "pam_unix(sshd:session): session closed for user hung",
            "Received signal 15; terminating.",
@@ -160,6 +276,19 @@ TEST(DecodeSshd, BenignAndMalformedLinesAreNotDecoded) {
            "Connection closed by authenticating user root 192.0.2.8 port [preauth]",
            "Connection closed by authenticating user root 192.0.2.8",
            "Disconnected from invalid user x port 22 [preauth]",
+           "error: kex_exchange_identification: Connection closed by remote host",
+           "error: Bind to port 22 on 0.0.0.0 failed: Address already in use.",
+           "Did not receive identification string from not-an-address",
+           "Unable to negotiate with 198.51.100.43 port 55419 no colon",
+           "Address 203.0.113.90 maps to mail.example.org",
+           "reverse mapping checking getaddrinfo for host [999.1.1.1] failed",
+           "User child is on pid 4242",
+           "User two words from 203.0.113.12 not allowed because x",
+           "maximum authentication attempts exceeded for root",
+           "ROOT LOGIN REFUSED FROM somewhere",
+           "Connection closed by remote host",
+           "Connection closed by 203.0.113.5 port 4000 extra",
+           "Bad protocol version identification 'x'",
            "",
        }) {
     Fields f;

@@ -40,7 +40,23 @@ TEST(DecodeSudo, ExtraKeysOfNewerSudo) {
   EXPECT_EQ(f.get("user.name"), "minh");
   EXPECT_EQ(f.get("user.effective.name"), "root");
   EXPECT_EQ(f.get("process.command_line"), "/usr/bin/tail -n 50 /var/log/syslog");
+  EXPECT_EQ(f.get("process.env_vars"), "LANG=vi_VN.UTF-8");
   EXPECT_EQ(f.get("event.outcome"), "success");
+}
+
+TEST(DecodeSudo, EnvironmentVariablesSetOnTheCommandLine) {
+  // `sudo LD_PRELOAD=/tmp/x.so TERM=xterm ls` with setenv allowed: ENV= lists what was set.
+  Fields f;
+  ASSERT_TRUE(
+      decode_sudo("alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; "
+                  "ENV=LD_PRELOAD=/tmp/x.so TERM=xterm ; COMMAND=/usr/bin/ls",
+                  f));
+  EXPECT_EQ(f.get("process.env_vars"), "LD_PRELOAD=/tmp/x.so TERM=xterm");
+  EXPECT_EQ(f.get("process.command_line"), "/usr/bin/ls");
+  // Without ENV= there is no such field.
+  Fields g;
+  ASSERT_TRUE(decode_sudo("alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/usr/bin/ls", g));
+  EXPECT_EQ(g.get("process.env_vars"), std::nullopt);
 }
 
 TEST(DecodeSudo, IncorrectPasswordAttempts) {
