@@ -133,7 +133,7 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
   if (msg.empty()) return false;
   const char c = msg.front();
   if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
-  if (c == 'p') return decode_pam(msg, f);
+  if (c == 'p' && decode_pam(msg, f)) return true;
   if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
     if (decode_auditd(msg, f, time)) return true;
   }
@@ -141,6 +141,9 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
   if ((c >= '0' && c <= '9') || c == ':' || is_hex_letter(c)) {
     return decode_web(msg, read, f, time);
   }
+  // An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...] "GET")
+  // or a client host name (HostnameLookups On) starts with any letter.
+  if (msg.find("] \"") != std::string_view::npos) return decode_access_log(msg, f, time);
   return false;
 }
 

@@ -141,6 +141,21 @@ TEST_F(DecodeChain, AccessLogLineTakesItsOwnTime) {
   EXPECT_EQ(e.time, at("2026-11-23T10:00:01+07:00"));
 }
 
+TEST_F(DecodeChain, AccessLinesLedByAVirtualHostOrAClientName) {
+  auto vhost = event(
+      R"x(portal.example.gov.vn:443 203.0.113.7 - - [23/Nov/2026:12:00:00 +0700] "GET /?id=1 HTTP/1.1" 200 512 "-" "Mozilla/5.0")x");
+  vhost.env.src = "file:/var/log/apache2/other_vhosts_access.log";
+  decoder_.decode(vhost);
+  EXPECT_EQ(vhost.fields.get("source.ip"), "203.0.113.7");
+  EXPECT_EQ(vhost.fields.get("url.query"), "id=1");
+  EXPECT_EQ(vhost.fields.get("http.response.status_code"), "200");
+  auto named = event(
+      R"x(scanner.example.net - - [23/Nov/2026:12:00:00 +0700] "GET /.env HTTP/1.1" 404 162 "-" "zgrab/0.x")x");
+  decoder_.decode(named);
+  EXPECT_EQ(named.fields.get("url.path"), "/.env");
+  EXPECT_EQ(named.fields.get("user_agent.original"), "zgrab/0.x");
+}
+
 TEST_F(DecodeChain, TrailingCarriageReturnIsIgnored) {
   auto e = event("Nov 23 10:00:01 web01 sshd[4]: Invalid user webadmin from 192.0.2.31\r");
   decoder_.decode(e);
