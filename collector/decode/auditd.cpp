@@ -21,7 +21,7 @@ struct TypeName {
   string_view number, name;
 };
 // The kernel writes record types as numbers; audit.log names them. The ones a SOC looks at.
-constexpr std::array<TypeName, 38> kTypeNames = {{
+constexpr std::array<TypeName, 41> kTypeNames = {{
     {"1100", "USER_AUTH"},    {"1101", "USER_ACCT"},       {"1102", "USER_MGMT"},
     {"1103", "CRED_ACQ"},     {"1104", "CRED_DISP"},       {"1105", "USER_START"},
     {"1106", "USER_END"},     {"1107", "USER_AVC"},        {"1108", "USER_CHAUTHTOK"},
@@ -34,7 +34,8 @@ constexpr std::array<TypeName, 38> kTypeNames = {{
     {"1302", "PATH"},         {"1305", "CONFIG_CHANGE"},   {"1306", "SOCKADDR"},
     {"1307", "CWD"},          {"1309", "EXECVE"},          {"1320", "EOE"},
     {"1326", "SECCOMP"},      {"1327", "PROCTITLE"},       {"1400", "AVC"},
-    {"1401", "SELINUX_ERR"},  {"1701", "ANOM_ABEND"},
+    {"1401", "SELINUX_ERR"},  {"1404", "MAC_STATUS"},      {"1700", "ANOM_PROMISCUOUS"},
+    {"1701", "ANOM_ABEND"},   {"1702", "ANOM_LINK"},
 }};
 
 string_view type_name(string_view type) {

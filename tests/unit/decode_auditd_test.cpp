@@ -161,6 +161,14 @@ TEST(DecodeAuditd, KernelLineNodeAndEnrichedTail) {
   EXPECT_EQ(avc.f.get("file.path"), "/etc/shadow");
   EXPECT_EQ(avc.f.get("process.name"), "tcpdump");
   EXPECT_EQ(avc.time, at("2023-11-14T22:16:40.789Z"));
+  // Numeric types of kernel lines are named, as auditd names them in audit.log.
+  const auto prom = decode(
+      "audit: type=1700 audit(1700000200.790:121): dev=eth0 prom=256 old_prom=0 auid=1000 uid=0 "
+      "gid=0 ses=3");
+  EXPECT_EQ(prom.f.get("auditd.type"), "ANOM_PROMISCUOUS");
+  const auto mac =
+      decode("audit: type=1404 audit(1700000200.791:122): enforcing=0 old_enforcing=1");
+  EXPECT_EQ(mac.f.get("auditd.type"), "MAC_STATUS");
 
   const auto node = decode(
       "node=web01 type=SYSCALL msg=audit(1700000000.5:7): syscall=59 success=no exit=-13 "
