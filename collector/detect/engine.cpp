@@ -163,6 +163,18 @@ void ascii_lower(std::string& s) {
 using ExactRefs =
     std::unordered_map<std::string, std::vector<PatternRef>, Engine::NameHash, std::equal_to<>>;
 
+// How rarely a clause is likely to hit, roughly: a presence test hits on every event with the
+// field, an equality on every event of one kind, a substring by its shortest literal.
+int selectivity(const FieldMatcher& m) {
+  if (m.kind == MatchKind::kExists) return -1;
+  size_t shortest = 64;
+  for (const auto& v : m.values) shortest = std::min(shortest, v.size());
+  if (m.kind == MatchKind::kRegex) shortest = std::min<size_t>(shortest, 4);
+  // An equality names a kind of event (a program, an action) that is common by design.
+  if (m.kind == MatchKind::kEquals) return 1;
+  return 2 + static_cast<int>(shortest);
+}
+
 // Compiled patterns and where each Hyperscan id leads.
 struct HsPart {
   DatabasePtr db;                // null when there is no pattern
@@ -176,11 +188,16 @@ struct Engine::FieldDb {
   ExactRefs exact_nocase;               // `equals` with nocase, by ASCII-lowercased value
   HsPart always;                        // patterns of rules without a gate: always scanned
   // Patterns of rules with a gate: a required `equals` or `exists` clause, resolved above without
-  // Hyperscan. Scanned only if one of `gates` (flat clauses) hit: when none did, none of these
-  // rules can match whatever the scan would find. Sigma's keyword rules for a log source, or a
-  // rule on one program's messages, cost nothing on other events.
-  HsPart gated;
-  std::vector<uint32_t> gates;
+  // Hyperscan. A part is scanned only if one of its `gates` (flat clauses) hit: when none did,
+  // none of its rules can match whatever the scan would find. Sigma's keyword rules for a log
+  // source, or a rule on one program's messages, cost nothing on other events. On the raw line
+  // and the message there is one part per gate field (audit, web, per program...), so an event
+  // opens the part of its own kind only.
+  struct GatedPart {
+    HsPart part;
+    std::vector<uint32_t> gates;
+  };
+  std::vector<GatedPart> gated;
 };
 
 struct Engine::Scratch::Impl {
@@ -224,10 +241,13 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     std::vector<PatternRef> refs;
     std::vector<const FieldMatcher*> owner;
   };
+  struct PendingGated {
+    PendingPart part;
+    std::set<uint32_t> gates;
+  };
   struct Pending {
     PendingPart always;
-    PendingPart gated;
-    std::set<uint32_t> gates;
+    std::map<std::string, PendingGated> gated;  // by the field of the gates
     std::vector<PatternRef> exists_refs;
     ExactRefs exact;
     ExactRefs exact_nocase;
@@ -254,6 +274,7 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     // A hit on a positive clause makes the rule a candidate, whose condition is then evaluated.
     std::vector<bool> positive = positive_clauses(rule);
     std::optional<uint32_t> rule_gate;  // flat index
+    std::string gate_field;
     {
       // The rule's gate: a required clause resolved without Hyperscan, an `equals` preferably.
       const std::vector<bool> required = required_clauses(rule);
@@ -267,12 +288,25 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
         }
         if (m.kind == MatchKind::kExists && !m.negate && !gate) gate = c;
       }
-      if (gate) rule_gate = engine->clause_total_ + *gate;
-      // A gate ("process.name is sshd") hits for every event of its kind. When the condition
-      // cannot hold on the gate alone, some other positive clause must hit too: let that one
-      // make the rule a candidate, so the gate does not make every such rule one.
-      if (gate && !eval_condition(rule, [&](uint32_t c) { return c == *gate; })) {
-        positive[*gate] = false;
+      if (gate) {
+        rule_gate = engine->clause_total_ + *gate;
+        gate_field = rule.clauses[*gate].field;
+      }
+      // A clause every match must hit is enough to make the rule a candidate: let only the most
+      // selective one do it, so that a gate ("process.name is sshd") or a broad clause (Sigma's
+      // keyword ':') does not put the rule up for evaluation on every event of its kind.
+      std::optional<uint32_t> trigger;
+      int best = -2;
+      for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
+        if (!required[c] || !positive[c]) continue;
+        const int score = selectivity(rule.clauses[c]);
+        if (score > best) {
+          best = score;
+          trigger = c;
+        }
+      }
+      if (trigger) {
+        for (uint32_t c = 0; c < rule.clauses.size(); ++c) positive[c] = c == *trigger;
       }
     }
     engine->clause_base_.push_back(engine->clause_total_);
@@ -295,8 +329,8 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
           ++p.exact_count;
           continue;
         }
-        PendingPart& part = rule_gate ? p.gated : p.always;
-        if (rule_gate) p.gates.insert(*rule_gate);
+        PendingPart& part = rule_gate ? p.gated[gate_field].part : p.always;
+        if (rule_gate) p.gated[gate_field].gates.insert(*rule_gate);
         part.patterns.push_back({hs_expression(m, i), hs_flags(m)});
         part.refs.push_back(ref);
         part.owner.push_back(&m);
@@ -333,17 +367,34 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     // have (url.query, process.command_line) is scanned as one database, gated only when every
     // rule on it has a gate.
     const bool universal = field == "event.original" || field == "message";
-    if (!universal && !p.always.patterns.empty()) {
-      PendingPart& a = p.always;
-      PendingPart& g = p.gated;
-      a.patterns.insert(a.patterns.end(), g.patterns.begin(), g.patterns.end());
-      a.refs.insert(a.refs.end(), g.refs.begin(), g.refs.end());
-      a.owner.insert(a.owner.end(), g.owner.begin(), g.owner.end());
-      g = PendingPart{};
+    const auto append = [](PendingPart& to, PendingPart& from) {
+      to.patterns.insert(to.patterns.end(), from.patterns.begin(), from.patterns.end());
+      to.refs.insert(to.refs.end(), from.refs.begin(), from.refs.end());
+      to.owner.insert(to.owner.end(), from.owner.begin(), from.owner.end());
+      from = PendingPart{};
+    };
+    if (!universal && !p.gated.empty()) {
+      if (!p.always.patterns.empty()) {
+        for (auto& [gate_field, g] : p.gated) append(p.always, g.part);
+        p.gated.clear();
+      } else {
+        PendingGated one;
+        for (auto& [gate_field, g] : p.gated) {
+          append(one.part, g.part);
+          one.gates.insert(g.gates.begin(), g.gates.end());
+        }
+        p.gated.clear();
+        p.gated.emplace("", std::move(one));
+      }
     }
     if (auto st = compile_part(field, p.always, fdb.always); !st) return Error{st.error()};
-    if (auto st = compile_part(field, p.gated, fdb.gated); !st) return Error{st.error()};
-    if (fdb.gated.db) fdb.gates.assign(p.gates.begin(), p.gates.end());
+    for (auto& [gate_field, g] : p.gated) {
+      FieldDb::GatedPart gp;
+      if (auto st = compile_part(field, g.part, gp.part); !st) return Error{st.error()};
+      if (!gp.part.db) continue;
+      gp.gates.assign(g.gates.begin(), g.gates.end());
+      fdb.gated.push_back(std::move(gp));
+    }
     fdb.exists_refs = std::move(p.exists_refs);
     fdb.exact = std::move(p.exact);
     fdb.exact_nocase = std::move(p.exact_nocase);
@@ -365,7 +416,9 @@ Engine::Scratch Engine::make_scratch() const {
   // One scratch grown to fit every database is valid for scanning any of them.
   hs_scratch_t* raw = nullptr;
   for (const auto& d : dbs_) {
-    for (const HsPart* part : {&d.always, &d.gated}) {
+    std::vector<const HsPart*> parts = {&d.always};
+    for (const auto& g : d.gated) parts.push_back(&g.part);
+    for (const HsPart* part : parts) {
       if (!part->db) continue;
       if (hs_alloc_scratch(part->db.get(), &raw) != HS_SUCCESS) {
         // Only fails on allocation failure; treat like operator new would.
@@ -419,7 +472,7 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
       }
     }
     if (d.always.db) hs_scan_part(d.always, value);
-    if (d.gated.db) s.gated.emplace_back(index, value);  // once every gate had its chance to hit
+    if (!d.gated.empty()) s.gated.emplace_back(index, value);  // once every gate had its chance
   };
   // Walk the event's dozen fields once and find each one's database by hash: cheaper than looking
   // every database's field up in the event. A missing field is never scanned, so it matches no
@@ -434,9 +487,11 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   }
   for (const auto& [index, value] : s.gated) {
     const FieldDb& d = dbs_[index];
-    const bool open = std::any_of(d.gates.begin(), d.gates.end(),
-                                  [&](uint32_t c) { return s.hits[c] >= clause_need_[c]; });
-    if (open) hs_scan_part(d.gated, value);
+    for (const auto& g : d.gated) {
+      const bool open = std::any_of(g.gates.begin(), g.gates.end(),
+                                    [&](uint32_t c) { return s.hits[c] >= clause_need_[c]; });
+      if (open) hs_scan_part(g.part, value);
+    }
   }
   s.gated.clear();
   for (uint32_t index : s.scanned_dbs) s.scanned[index] = 0;
@@ -458,7 +513,7 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
 
 size_t Engine::database_count() const {
   size_t n = 0;
-  for (const auto& d : dbs_) n += (d.always.db != nullptr) + (d.gated.db != nullptr);
+  for (const auto& d : dbs_) n += (d.always.db != nullptr) + d.gated.size();
   return n;
 }
 
