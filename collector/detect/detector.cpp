@@ -199,6 +199,7 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
     HostClock& hc = hosts_[host];
     ++hc.groups;
     hc.latest = std::max(hc.latest, t);
+    it->second.clock = &hc;  // map values stay put: no lookup by name in the idle sweep
   } else {
     lru_.splice(lru_.end(), lru_, it->second.lru);
   }
@@ -319,7 +320,7 @@ size_t Detector::expire_idle() {
   for (const auto& [key, g] : groups_) {
     const Rule& rule = engine_.rules()[g.rule];
     const int64_t horizon = std::max(rule.threshold->within_seconds, rule.suppress_seconds);
-    const SysTime latest = hosts_.at(g.host).latest;
+    const SysTime latest = g.clock->latest;
     if (latest - g.last > std::chrono::seconds(horizon)) idle.push_back(key);
   }
   for (const auto& key : idle) erase_group(key);

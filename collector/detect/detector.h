@@ -70,6 +70,10 @@ class Detector {
   size_t group_count() const { return groups_.size(); }
 
  private:
+  struct HostClock {
+    SysTime latest{};   // newest event time seen from the host
+    size_t groups = 0;  // groups keyed by this host
+  };
   struct Group {
     size_t rule = 0;
     std::string host;
@@ -82,10 +86,7 @@ class Detector {
     uint32_t evidence_sent = 0;                          // envelopes sent for that alert so far
     SysTime last{};                                      // newest event time in the group
     std::list<const std::string*>::iterator lru;
-  };
-  struct HostClock {
-    SysTime latest{};   // newest event time seen from the host
-    size_t groups = 0;  // groups keyed by this host
+    const HostClock* clock = nullptr;  // the host's entry in hosts_
   };
 
   struct Mark {
