@@ -14,6 +14,7 @@
 #include "collector/decode/account.h"
 #include "collector/decode/apache_error.h"
 #include "collector/decode/auditd.h"
+#include "collector/decode/cron.h"
 #include "collector/decode/firewall.h"
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
@@ -79,7 +80,7 @@ std::string_view unwrap_repeated(std::string_view msg, Fields& f) {
   return inner.substr(0, inner.size() - 1);
 }
 
-enum class Kind : uint8_t { kSshd, kSudo, kSu, kAccount, kAuditd, kKernel, kWeb };
+enum class Kind : uint8_t { kSshd, kSudo, kSu, kAccount, kAuditd, kKernel, kWeb, kCron };
 
 struct ProgramKind {
   std::string_view program;
@@ -87,16 +88,39 @@ struct ProgramKind {
 };
 
 // Sorted by name for a binary search: dispatch costs a few comparisons, not a try of every decoder.
-constexpr std::array<ProgramKind, 28> kPrograms = {{
-    {"apache", Kind::kWeb},       {"apache-access", Kind::kWeb},    {"apache-error", Kind::kWeb},
-    {"apache2", Kind::kWeb},      {"audisp-syslog", Kind::kAuditd}, {"audispd", Kind::kAuditd},
-    {"audit", Kind::kAuditd},     {"auditd", Kind::kAuditd},        {"chage", Kind::kAccount},
-    {"chpasswd", Kind::kAccount}, {"chsh", Kind::kAccount},         {"gpasswd", Kind::kAccount},
-    {"groupadd", Kind::kAccount}, {"groupdel", Kind::kAccount},     {"groupmod", Kind::kAccount},
-    {"httpd", Kind::kWeb},        {"kernel", Kind::kKernel},        {"newusers", Kind::kAccount},
-    {"nginx", Kind::kWeb},        {"passwd", Kind::kAccount},       {"sshd", Kind::kSshd},
-    {"sshd-auth", Kind::kSshd},   {"sshd-session", Kind::kSshd},    {"su", Kind::kSu},
-    {"sudo", Kind::kSudo},        {"useradd", Kind::kAccount},      {"userdel", Kind::kAccount},
+constexpr std::array<ProgramKind, 33> kPrograms = {{
+    {"CRON", Kind::kCron},
+    {"CROND", Kind::kCron},
+    {"apache", Kind::kWeb},
+    {"apache-access", Kind::kWeb},
+    {"apache-error", Kind::kWeb},
+    {"apache2", Kind::kWeb},
+    {"audisp-syslog", Kind::kAuditd},
+    {"audispd", Kind::kAuditd},
+    {"audit", Kind::kAuditd},
+    {"auditd", Kind::kAuditd},
+    {"chage", Kind::kAccount},
+    {"chpasswd", Kind::kAccount},
+    {"chsh", Kind::kAccount},
+    {"cron", Kind::kCron},
+    {"crond", Kind::kCron},
+    {"crontab", Kind::kCron},
+    {"gpasswd", Kind::kAccount},
+    {"groupadd", Kind::kAccount},
+    {"groupdel", Kind::kAccount},
+    {"groupmod", Kind::kAccount},
+    {"httpd", Kind::kWeb},
+    {"kernel", Kind::kKernel},
+    {"newusers", Kind::kAccount},
+    {"nginx", Kind::kWeb},
+    {"passwd", Kind::kAccount},
+    {"sshd", Kind::kSshd},
+    {"sshd-auth", Kind::kSshd},
+    {"sshd-session", Kind::kSshd},
+    {"su", Kind::kSu},
+    {"sudo", Kind::kSudo},
+    {"useradd", Kind::kAccount},
+    {"userdel", Kind::kAccount},
     {"usermod", Kind::kAccount},
 }};
 static_assert(std::is_sorted(kPrograms.begin(), kPrograms.end(),
@@ -166,6 +190,8 @@ bool decode_program(Kind kind, std::string_view msg, const ReadTime& read, Field
     }
     case Kind::kWeb:
       return decode_web(msg, read, f, time);
+    case Kind::kCron:
+      return decode_cron(msg, f) || decode_pam(msg, f);
   }
   return false;
 }

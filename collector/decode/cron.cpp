@@ -1,0 +1,58 @@
+#include "collector/decode/cron.h"
+
+#include <array>
+#include <utility>
+
+namespace soc {
+namespace {
+
+using std::string_view;
+
+// "(NAME) REST": NAME (no space, no parenthesis) and REST.
+bool parenthesised(string_view s, string_view& name, string_view& rest) {
+  if (s.size() < 4 || s.front() != '(') return false;
+  const size_t close = s.find(") ");
+  if (close == string_view::npos || close == 1) return false;
+  name = s.substr(1, close - 1);
+  if (name.find_first_of(" ()") != string_view::npos) return false;
+  rest = s.substr(close + 2);
+  return true;
+}
+
+constexpr std::array<std::pair<string_view, string_view>, 6> kCrontabActions = {{
+    {"REPLACE", "crontab_replace"},
+    {"BEGIN EDIT", "crontab_begin_edit"},
+    {"END EDIT", "crontab_end_edit"},
+    {"LIST", "crontab_list"},
+    {"DELETE", "crontab_delete"},
+    {"RELOAD", "crontab_reload"},
+}};
+
+}  // namespace
+
+bool decode_cron(string_view message, Fields& f) {
+  string_view user;
+  string_view rest;
+  if (!parenthesised(message, user, rest)) return false;
+  // `CMD (command)`: the command may itself hold parentheses; it runs to the last ')'.
+  if (rest.substr(0, 5) == "CMD (" && rest.back() == ')') {
+    f.set("user.name", user);
+    f.set("process.command_line", rest.substr(5, rest.size() - 6));
+    f.set("event.action", "cron_command");
+    return true;
+  }
+  for (const auto& [word, action] : kCrontabActions) {
+    if (rest.substr(0, word.size()) != word || rest.size() < word.size() + 3) continue;
+    string_view target = rest.substr(word.size());
+    if (target.substr(0, 2) != " (" || target.back() != ')') continue;
+    target = target.substr(2, target.size() - 3);
+    if (target.empty() || target.find_first_of(" ()") != string_view::npos) continue;
+    f.set("user.name", user);
+    f.set("user.target.name", target);
+    f.set("event.action", action);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace soc
