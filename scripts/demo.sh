@@ -54,7 +54,9 @@ pids+=($!)
 
 echo "demo: collector and agent running; logs in $run/*.log"
 echo "demo: appending an SSH brute force from 203.0.113.45 and a sudo to a root shell"
-now() { date '+%b %e %H:%M:%S'; }
+# Syslog (RFC 3164) lines carry no zone: the collector reads them in decoders.timezone, by default
+# Asia/Ho_Chi_Minh, as a host in a Vietnamese agency writes them.
+now() { TZ=Asia/Ho_Chi_Minh date '+%b %e %H:%M:%S'; }
 for i in $(seq 1 8); do
   echo "$(now) web01 sshd[31$i]: Failed password for root from 203.0.113.45 port $((40000 + i)) ssh2" >>"$run/logs/auth.log"
 done

@@ -102,4 +102,5 @@ events_dump() {
   kcat -C -b "$(cat "$T/bootstrap")" -t soc.events -o beginning -e -q -f '%s\n' 2>/dev/null
 }
 
-syslog_now() { date '+%b %e %H:%M:%S'; }
+# RFC 3164 lines carry no zone; the collector reads them in Asia/Ho_Chi_Minh by default.
+syslog_now() { TZ=Asia/Ho_Chi_Minh date '+%b %e %H:%M:%S'; }
