@@ -15,6 +15,15 @@ std::string stream_key(const Event& e) {
   return key;
 }
 
+// How well a PATH item names the file an event is about: the created one (a rename's target), then
+// any other, then a directory the name was looked up in.
+int path_rank(const Event& record) {
+  const auto type = record.fields.get("auditd.data.nametype");
+  if (type == "CREATE") return 2;
+  if (type == "PARENT") return 0;
+  return 1;
+}
+
 bool is_argument(std::string_view name) {
   constexpr std::string_view kPrefix = "auditd.data.a";
   if (name.size() <= kPrefix.size() || name.substr(0, kPrefix.size()) != kPrefix) return false;
@@ -55,8 +64,7 @@ bool AuditAssembler::take(Event& e) {
     Pending fresh;
     fresh.serial = std::string(*serial);
     fresh.has_syscall = record_type == "SYSCALL";
-    fresh.path_from_parent =
-        record_type == "PATH" && e.fields.get("auditd.data.nametype") == "PARENT";
+    if (record_type == "PATH" && e.fields.get("file.path")) fresh.path_rank = path_rank(e);
     fresh.event = std::move(e);
     fresh.event.fields.set("auditd.records", record_type);
     s->events.push_back(std::move(fresh));
@@ -74,7 +82,7 @@ void AuditAssembler::merge(Pending& into, Event& record, std::string_view type) 
   Fields& f = into.event.fields;
   const bool execve = type == "EXECVE";
   const bool path = type == "PATH";
-  const bool parent = path && record.fields.get("auditd.data.nametype") == "PARENT";
+  const int rank = path ? path_rank(record) : -1;
   if (execve) {
     // SYSCALL's a0..a3 are raw syscall arguments; once EXECVE speaks, aN means argument N.
     for (std::string_view a :
@@ -85,9 +93,9 @@ void AuditAssembler::merge(Pending& into, Event& record, std::string_view type) 
   for (const auto& [name, value] : record.fields.all()) {
     if (name == "event.original" || name == "message" || name == "auditd.type") continue;
     if (name == "file.path" && path) {
-      if (!f.get(name) || (into.path_from_parent && !parent)) {
+      if (rank > into.path_rank) {
         f.set(name, value);
-        into.path_from_parent = parent;
+        into.path_rank = rank;
       }
       continue;
     }

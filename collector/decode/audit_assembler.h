@@ -17,7 +17,9 @@ namespace soc {
 // Records are joined per stream (agent, log file, audit node) and serial. The joined event has:
 //  - every field of its records, the first record to set a field winning, except that EXECVE's
 //    "auditd.data.aN" (the arguments) win over SYSCALL's (the raw syscall arguments), and that
-//    "file.path" comes from the first PATH item whose nametype is not PARENT when there is one;
+//    "file.path" comes from the first PATH item whose nametype is CREATE (what a rename or an
+//    O_CREAT open made: `sed -i` renames a temp file over its target), else from the first that
+//    is not PARENT, else from the first;
 //  - "auditd.type" of its first record, and "auditd.records": the record types in order,
 //    space-separated ("SYSCALL EXECVE CWD PATH PATH PROCTITLE EOE");
 //  - the first record's envelope, its msg (and "event.original") being all records' lines joined
@@ -48,7 +50,7 @@ class AuditAssembler {
     std::string serial;
     Event event;
     bool has_syscall = false;
-    bool path_from_parent = false;  // file.path so far names a PARENT item
+    int path_rank = -1;  // of the PATH item file.path came from: 0 PARENT, 1 other, 2 CREATE
   };
   struct Stream {
     std::string key;

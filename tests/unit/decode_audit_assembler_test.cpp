@@ -76,6 +76,27 @@ TEST(AuditAssembler, JoinsTheRecordsOfOneEventAtEoe) {
   EXPECT_EQ(a.pending(), 0u);
 }
 
+TEST(AuditAssembler, ARenameIsAboutItsTarget) {
+  // `sed -i s/enforcing/disabled/ /etc/selinux/config` writes a temp file, then renames it over
+  // the target: the event is about the target, the CREATE item.
+  const std::vector<std::string> rename = {
+      R"(type=SYSCALL msg=audit(1795410100.000:930): arch=c000003e syscall=82 success=yes exit=0 items=5 ppid=1 pid=77 auid=1000 uid=0 comm="sed" exe="/usr/bin/sed" key="selinux")",
+      R"(type=PATH msg=audit(1795410100.000:930): item=0 name="/etc/selinux/" inode=1 nametype=PARENT)",
+      R"(type=PATH msg=audit(1795410100.000:930): item=1 name="/etc/selinux/" inode=1 nametype=PARENT)",
+      R"(type=PATH msg=audit(1795410100.000:930): item=2 name="/etc/selinux/sedAb3xQ9" inode=9 nametype=DELETE)",
+      R"(type=PATH msg=audit(1795410100.000:930): item=3 name="/etc/selinux/config" inode=8 nametype=DELETE)",
+      R"(type=PATH msg=audit(1795410100.000:930): item=4 name="/etc/selinux/config" inode=9 nametype=CREATE)",
+      R"(type=EOE msg=audit(1795410100.000:930): )",
+  };
+  AuditAssembler a;
+  for (const auto& l : rename) {
+    Event e = decoded(l);
+    ASSERT_TRUE(a.take(e));
+  }
+  ASSERT_EQ(a.ready().size(), 1u);
+  EXPECT_EQ(field(a.ready()[0], "file.path"), "/etc/selinux/config");
+}
+
 TEST(AuditAssembler, OtherEventsPassThrough) {
   AuditAssembler a;
   Event e =
