@@ -4,6 +4,7 @@
 // Seeds (one line of each format, first byte = selector): tests/fuzz/corpus/decode/, e.g.
 //   mkdir -p /tmp/corpus && cp tests/fuzz/corpus/decode/* /tmp/corpus &&
 //   build/tests/fuzz/decode_fuzz -max_total_time=600 -max_len=4096 /tmp/corpus
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -13,7 +14,9 @@
 #include "collector/decode/access_log.h"
 #include "collector/decode/account.h"
 #include "collector/decode/apache_error.h"
+#include "collector/decode/audit_assembler.h"
 #include "collector/decode/auditd.h"
+#include "collector/decode/cron.h"
 #include "collector/decode/decoder.h"
 #include "collector/decode/envelope_reader.h"
 #include "collector/decode/firewall.h"
@@ -72,12 +75,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // As the MSG of each program the chain dispatches on (the selector's high bits pick it).
   static constexpr std::string_view kPrograms[] = {
-      "sshd[1]", "sudo",   "su[2]", "useradd[3]", "usermod[4]", "passwd",   "gpasswd",
-      "audispd", "kernel", "nginx", "httpd[5]",   "app[6]",     "login[7]", "other"};
+      "sshd[1]", "sudo",  "su[2]",    "useradd[3]", "usermod[4]", "passwd",  "gpasswd", "audispd",
+      "kernel",  "nginx", "httpd[5]", "app[6]",     "login[7]",   "CRON[8]", "crontab", "other"};
   event.env.msg = "Nov 23 10:00:01 h " +
                   std::string(kPrograms[(selector >> 2) % std::size(kPrograms)]) + ": " +
                   std::string(rest);
   decoder.decode(event);
+
+  // Audit records joined into events: each line of the input as one record of a stream.
+  {
+    soc::AuditAssembler assembler(4);
+    size_t start = 0;
+    while (start <= rest.size()) {
+      const size_t end = std::min(rest.find('\n', start), rest.size());
+      soc::Event record;
+      record.env.agent = "fuzz";
+      record.env.ts = "2026-11-23T10:05:00.000+07:00";
+      record.env.msg = std::string(rest.substr(start, end - start));
+      decoder.decode(record);
+      if (assembler.take(record)) assembler.ready().clear();
+      start = end + 1;
+    }
+    assembler.flush();
+  }
 
   // Straight into each decoder, whatever the dispatch would have chosen.
   const soc::ReadTime read{std::chrono::system_clock::time_point{}, 7 * 3600};
@@ -85,6 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   soc::Fields f;
   soc::decode_pam(rest, f);
   soc::decode_su(rest, f);
+  soc::decode_cron(rest, f);
   soc::decode_account(rest, f);
   soc::decode_auditd(rest, f, time);
   soc::decode_access_log(rest, f, time);
