@@ -60,6 +60,19 @@ std::vector<std::pair<std::string, std::string>> group_of(const Rule& rule, cons
   return group;
 }
 
+// How many occurrences the event stands for: rsyslog folds identical lines into "message repeated
+// N times: [ ... ]" (event.repeat_count), and a brute force folded that way is still N attempts.
+uint32_t occurrences(const Event& e) {
+  const auto v = e.fields.get("event.repeat_count");
+  if (!v || v->empty() || v->size() > 9) return 1;
+  uint32_t n = 0;
+  for (char c : *v) {
+    if (c < '0' || c > '9') return 1;
+    n = n * 10 + static_cast<uint32_t>(c - '0');
+  }
+  return std::max<uint32_t>(n, 1);
+}
+
 // Drops the leading elements of a time-sorted vector that are older than `cutoff`.
 template <class Vec, class TimeOf>
 void drop_before(Vec& v, SysTime cutoff, const TimeOf& time_of) {
@@ -135,7 +148,7 @@ std::vector<Detection> Detector::process(const Event& e) {
       Detection d =
           make_detection(rule, e, host, group_of(rule, e), window_of(t, rule.suppress_seconds));
       d.first_seen = d.last_seen = t;
-      d.count = 1;
+      d.count = occurrences(e);
       if (rule.evidence_max > 0) d.evidence.push_back(e.env);
       out.push_back(std::move(d));
     }
@@ -211,7 +224,7 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
     // Already alerted in this window: a count-1 detection with the same id folds into it.
     Detection d = make_detection(rule, e, host, group_of(rule, e), window);
     d.first_seen = d.last_seen = t;
-    d.count = 1;
+    d.count = occurrences(e);
     if (g.evidence_sent < rule.evidence_max) {
       d.evidence.push_back(e.env);
       ++g.evidence_sent;
@@ -225,7 +238,9 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
   }
 
   // Sorted insert: usually at the back; late events land in place (or fall out of the window).
-  g.times.insert(std::upper_bound(g.times.begin(), g.times.end(), t), t);
+  // A folded repeat counts as its N occurrences (no more than the threshold needs).
+  g.times.insert(std::upper_bound(g.times.begin(), g.times.end(), t),
+                 std::min(occurrences(e), th.count), t);
   keep_evidence(rule, g, t, e);
   const SysTime cutoff = g.times.back() - std::chrono::seconds(th.within_seconds);
   drop_before(g.times, cutoff, [](SysTime x) { return x; });

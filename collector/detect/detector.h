@@ -26,6 +26,9 @@ namespace soc {
 // Detection with count 1 and the same alert_id, which the store folds into the alert. The next
 // window needs N fresh events again.
 //
+// An event with "event.repeat_count" N (rsyslog's "message repeated N times") counts as N events
+// toward a count threshold and adds N to an alert's count.
+//
 // With `threshold.distinct` the group counts distinct values of that field instead of events (one
 // source trying N different users): it keeps, per value seen within `within`, a 64-bit hash and
 // the newest time, fires when N values are within `within` of the newest, and reports count N.

@@ -150,6 +150,29 @@ TEST_F(DetectorTest, ThresholdFiresAtExactlyNWithinTheWindow) {
   EXPECT_EQ(x.alert_id, make_alert_id("brute", "web01", x.group, to_unix_seconds(kT0)));
 }
 
+TEST_F(DetectorTest, RepeatedMessagesCountAsTheirOccurrences) {
+  // rsyslog: "message repeated 5 times: [ Failed password for root from ...]" is five attempts.
+  Detector d(*engine_);
+  Event folded = ssh(kT0, "203.0.113.7");
+  folded.fields.set("event.repeat_count", "5");
+  const auto out = d.process(folded);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule_id, "brute");
+  EXPECT_EQ(out[0].count, 5u);
+  // A later fold into the raised alert adds its occurrences too; a garbled count is one.
+  Event more = ssh(kT0 + seconds(10), "203.0.113.7");
+  more.fields.set("event.repeat_count", "3");
+  EXPECT_EQ(d.process(more).at(0).count, 3u);
+  Event odd = ssh(kT0 + seconds(11), "203.0.113.7");
+  odd.fields.set("event.repeat_count", "x3");
+  EXPECT_EQ(d.process(odd).at(0).count, 1u);
+  // Below the threshold, four folded attempts are not enough.
+  Detector fresh(*engine_);
+  Event four = ssh(kT0, "198.51.100.9");
+  four.fields.set("event.repeat_count", "4");
+  EXPECT_TRUE(fresh.process(four).empty());
+}
+
 TEST_F(DetectorTest, ThresholdUsesEventTimeNotArrival) {
   Detector d(*engine_);
   // Processed back to back, but the events happened 16 s apart: five span 64 s > 60 s.
