@@ -18,6 +18,7 @@
 #include "collector/decode/firewall.h"
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
+#include "collector/decode/login.h"
 #include "collector/decode/nginx_error.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/sshd.h"
@@ -80,7 +81,7 @@ std::string_view unwrap_repeated(std::string_view msg, Fields& f) {
   return inner.substr(0, inner.size() - 1);
 }
 
-enum class Kind : uint8_t { kSshd, kSudo, kSu, kAccount, kAuditd, kKernel, kWeb, kCron };
+enum class Kind : uint8_t { kSshd, kSudo, kSu, kAccount, kAuditd, kKernel, kWeb, kCron, kLogin };
 
 struct ProgramKind {
   std::string_view program;
@@ -88,7 +89,7 @@ struct ProgramKind {
 };
 
 // Sorted by name for a binary search: dispatch costs a few comparisons, not a try of every decoder.
-constexpr std::array<ProgramKind, 33> kPrograms = {{
+constexpr std::array<ProgramKind, 34> kPrograms = {{
     {"CRON", Kind::kCron},
     {"CROND", Kind::kCron},
     {"apache", Kind::kWeb},
@@ -111,6 +112,7 @@ constexpr std::array<ProgramKind, 33> kPrograms = {{
     {"groupmod", Kind::kAccount},
     {"httpd", Kind::kWeb},
     {"kernel", Kind::kKernel},
+    {"login", Kind::kLogin},
     {"newusers", Kind::kAccount},
     {"nginx", Kind::kWeb},
     {"passwd", Kind::kAccount},
@@ -192,6 +194,8 @@ bool decode_program(Kind kind, std::string_view msg, const ReadTime& read, Field
       return decode_web(msg, read, f, time);
     case Kind::kCron:
       return decode_cron(msg, f) || decode_pam(msg, f);
+    case Kind::kLogin:
+      return decode_login(msg, f) || decode_pam(msg, f);
   }
   return false;
 }

@@ -52,7 +52,7 @@ class Decoder {
   //  - for a syslog line, by process.name (a table lookup): sshd / sshd-session / sshd-auth
   //    (sshd.h, then pam.h), sudo (sudo.h, then pam.h), su (su.h), useradd usermod userdel
   //    groupadd groupmod groupdel gpasswd passwd chpasswd chage chsh newusers (account.h),
-  //    cron CRON crond CROND crontab (cron.h, then pam.h),
+  //    cron CRON crond CROND crontab (cron.h, then pam.h), login (login.h, then pam.h),
   //    audispd audisp-syslog auditd audit (auditd.h), kernel (firewall.h, or auditd.h for
   //    "audit: type=..."), nginx apache apache2 httpd (access_log.h, apache_error.h,
   //    nginx_error.h); when that decoder does not recognise the MSG, or the program is another,

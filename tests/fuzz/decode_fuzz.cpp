@@ -21,6 +21,7 @@
 #include "collector/decode/envelope_reader.h"
 #include "collector/decode/firewall.h"
 #include "collector/decode/json.h"
+#include "collector/decode/login.h"
 #include "collector/decode/nginx_error.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/su.h"
@@ -106,6 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   soc::decode_pam(rest, f);
   soc::decode_su(rest, f);
   soc::decode_cron(rest, f);
+  soc::decode_login(rest, f);
   soc::decode_account(rest, f);
   soc::decode_auditd(rest, f, time);
   soc::decode_access_log(rest, f, time);
