@@ -1,5 +1,7 @@
-// Matching events against all rules at once with Hyperscan: one database per field name, each field
-// scanned once per event, and a rule's condition evaluated only when one of its patterns hit.
+// Matching events against all rules at once: `equals` values by hash, every other pattern of a field
+// in one Hyperscan database scanned once per event (on the raw line and the message, patterns of
+// gated rules in databases scanned only when a gate hit), and a rule's condition evaluated only
+// when its trigger clause hit. docs/architecture.md ("How the engine matches") tells why.
 #pragma once
 
 #include <cstddef>
@@ -79,7 +81,7 @@ class Engine {
   };
   std::vector<RuleMatch> explain(const Event& e) const;
 
-  // Number of Hyperscan databases (distinct fields with patterns) and patterns in them.
+  // Number of Hyperscan databases and of patterns (hashed `equals` values included).
   size_t database_count() const;
   size_t pattern_count() const { return pattern_count_; }
 
