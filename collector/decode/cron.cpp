@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "collector/decode/text.h"
+
 namespace soc {
 namespace {
 
@@ -35,9 +37,9 @@ bool decode_cron(string_view message, Fields& f) {
   string_view rest;
   if (!parenthesised(message, user, rest)) return false;
   // `CMD (command)`: the command may itself hold parentheses; it runs to the last ')'.
-  if (rest.substr(0, 5) == "CMD (" && rest.back() == ')') {
+  if (string_view cmd = rest; text::consume(cmd, "CMD (") && text::ends_with(cmd, ")")) {
     f.set("user.name", user);
-    f.set("process.command_line", rest.substr(5, rest.size() - 6));
+    f.set("process.command_line", cmd.substr(0, cmd.size() - 1));
     f.set("event.action", "cron_command");
     return true;
   }

@@ -25,6 +25,7 @@
 #include "collector/decode/su.h"
 #include "collector/decode/sudo.h"
 #include "collector/decode/syslog.h"
+#include "collector/decode/text.h"
 #include "common/clock.h"
 
 namespace soc {
@@ -54,13 +55,11 @@ std::optional<int> fixed_offset(const std::string& s) {
   if (s[0] != '+' && s[0] != '-') return std::nullopt;
   const std::string digits = s.size() == 6 ? s.substr(1, 2) + s.substr(4, 2) : s.substr(1);
   if (s.size() == 6 && s[3] != ':') return std::nullopt;
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  const int hh = std::stoi(digits.substr(0, 2));
-  const int mm = std::stoi(digits.substr(2, 2));
+  if (!text::all_digits(digits)) return std::nullopt;
+  const auto hh = *text::parse_uint(std::string_view(digits).substr(0, 2));
+  const auto mm = *text::parse_uint(std::string_view(digits).substr(2, 2));
   if (hh > 14 || mm > 59) return std::nullopt;
-  return (s[0] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+  return (s[0] == '-' ? -1 : 1) * static_cast<int>(hh * 3600 + mm * 60);
 }
 
 // rsyslog's repeated-message reduction: `message repeated N times: [ MSG]`. Returns MSG and sets

@@ -1,23 +1,16 @@
 #include "collector/decode/login.h"
 
-#include <string>
+#include "collector/decode/text.h"
 
 namespace soc {
 namespace {
 
 using std::string_view;
-
-bool consume(string_view& s, string_view prefix) {
-  if (s.substr(0, prefix.size()) != prefix) return false;
-  s.remove_prefix(prefix.size());
-  return true;
-}
+using text::consume;
 
 // The next space-separated word, without quotes and a trailing comma.
 string_view word(string_view& s) {
-  const size_t end = s.find(' ');
-  string_view w = s.substr(0, end);
-  s = end == string_view::npos ? string_view() : s.substr(end + 1);
+  string_view w = text::next_token(s);
   if (!w.empty() && w.back() == ',') w.remove_suffix(1);
   if (w.size() >= 2 && w.front() == '\'' && w.back() == '\'') w = w.substr(1, w.size() - 2);
   return w;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "collector/decode/text.h"
+
 namespace soc {
 namespace {
 
@@ -64,13 +66,9 @@ std::vector<std::pair<std::string, std::string>> group_of(const Rule& rule, cons
 // N times: [ ... ]" (event.repeat_count), and a brute force folded that way is still N attempts.
 uint32_t occurrences(const Event& e) {
   const auto v = e.fields.get("event.repeat_count");
-  if (!v || v->empty() || v->size() > 9) return 1;
-  uint32_t n = 0;
-  for (char c : *v) {
-    if (c < '0' || c > '9') return 1;
-    n = n * 10 + static_cast<uint32_t>(c - '0');
-  }
-  return std::max<uint32_t>(n, 1);
+  const auto n = v ? text::parse_uint(*v) : std::nullopt;
+  if (!n || *n < 1 || *n > 999'999'999) return 1;  // absent or garbled: the line itself
+  return static_cast<uint32_t>(*n);
 }
 
 // Drops the leading elements of a time-sorted vector that are older than `cutoff`.
