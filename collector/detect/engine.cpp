@@ -175,6 +175,43 @@ int selectivity(const FieldMatcher& m) {
   return 2 + static_cast<int>(shortest);
 }
 
+// How the engine treats one rule.
+struct RulePlan {
+  // A required clause resolved without Hyperscan (an `equals` preferably, else an `exists`): when
+  // it did not hit, the rule's other patterns need not be scanned.
+  std::optional<uint32_t> gate;
+  // Per clause: whether its hit makes the rule a candidate, whose condition is then evaluated.
+  // When some clause is required, only the most selective required one does, so that a gate
+  // ("process.name is sshd") or a broad clause (Sigma's keyword ':') does not put the rule up for
+  // evaluation on every event of its kind; else every positive clause does.
+  std::vector<bool> makes_candidate;
+};
+
+RulePlan plan_rule(const Rule& rule) {
+  RulePlan plan;
+  plan.makes_candidate = positive_clauses(rule);
+  const std::vector<bool> required = required_clauses(rule);
+  std::optional<uint32_t> trigger;
+  int best = -2;
+  for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
+    if (!required[c]) continue;
+    const FieldMatcher& m = rule.clauses[c];
+    if (m.kind == MatchKind::kEquals && (!plan.gate || rule.clauses[*plan.gate].kind != m.kind)) {
+      plan.gate = c;
+    } else if (m.kind == MatchKind::kExists && !m.negate && !plan.gate) {
+      plan.gate = c;
+    }
+    if (plan.makes_candidate[c] && selectivity(m) > best) {
+      best = selectivity(m);
+      trigger = c;
+    }
+  }
+  if (trigger) {
+    for (uint32_t c = 0; c < rule.clauses.size(); ++c) plan.makes_candidate[c] = c == *trigger;
+  }
+  return plan;
+}
+
 // Compiled patterns and where each Hyperscan id leads.
 struct HsPart {
   DatabasePtr db;                // null when there is no pattern
@@ -271,43 +308,12 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       return Error{fmt::format("{}:{}:{}: rule '{}' has no positive match clause", rule.file,
                                rule.line, rule.column, rule.id)};
     }
-    // A hit on a positive clause makes the rule a candidate, whose condition is then evaluated.
-    std::vector<bool> positive = positive_clauses(rule);
+    const RulePlan plan = plan_rule(rule);
     std::optional<uint32_t> rule_gate;  // flat index
     std::string gate_field;
-    {
-      // The rule's gate: a required clause resolved without Hyperscan, an `equals` preferably.
-      const std::vector<bool> required = required_clauses(rule);
-      std::optional<uint32_t> gate;
-      for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
-        const FieldMatcher& m = rule.clauses[c];
-        if (!required[c]) continue;
-        if (m.kind == MatchKind::kEquals) {
-          gate = c;
-          break;
-        }
-        if (m.kind == MatchKind::kExists && !m.negate && !gate) gate = c;
-      }
-      if (gate) {
-        rule_gate = engine->clause_total_ + *gate;
-        gate_field = rule.clauses[*gate].field;
-      }
-      // A clause every match must hit is enough to make the rule a candidate: let only the most
-      // selective one do it, so that a gate ("process.name is sshd") or a broad clause (Sigma's
-      // keyword ':') does not put the rule up for evaluation on every event of its kind.
-      std::optional<uint32_t> trigger;
-      int best = -2;
-      for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
-        if (!required[c] || !positive[c]) continue;
-        const int score = selectivity(rule.clauses[c]);
-        if (score > best) {
-          best = score;
-          trigger = c;
-        }
-      }
-      if (trigger) {
-        for (uint32_t c = 0; c < rule.clauses.size(); ++c) positive[c] = c == *trigger;
-      }
+    if (plan.gate) {
+      rule_gate = engine->clause_total_ + *plan.gate;
+      gate_field = rule.clauses[*plan.gate].field;
     }
     engine->clause_base_.push_back(engine->clause_total_);
     for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
@@ -316,12 +322,12 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       Pending& p = by_field[m.field];
       if (m.kind == MatchKind::kExists) {
         engine->clause_need_.push_back(1);
-        p.exists_refs.push_back({r, flat, 0, positive[c]});
+        p.exists_refs.push_back({r, flat, 0, plan.makes_candidate[c]});
         continue;
       }
       engine->clause_need_.push_back(m.all ? static_cast<uint32_t>(m.values.size()) : 1);
       for (size_t i = 0; i < m.values.size(); ++i) {
-        const PatternRef ref{r, flat, static_cast<uint32_t>(i), positive[c]};
+        const PatternRef ref{r, flat, static_cast<uint32_t>(i), plan.makes_candidate[c]};
         if (m.kind == MatchKind::kEquals) {
           std::string key = m.values[i];
           if (m.nocase) ascii_lower(key);
