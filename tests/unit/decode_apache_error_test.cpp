@@ -5,26 +5,23 @@
 #include <optional>
 #include <string>
 
+#include "tests/unit/decode_test_support.h"
+
 namespace soc {
 namespace {
 
-using Opt = std::optional<std::string_view>;
-
-SysTime at(std::string_view rfc3339) {
-  return parse_rfc3339(rfc3339).value_or(SysTime{});
-}
+using test::at;
+using test::Decoded;
+using test::Opt;
 
 const ReadTime kHanoi{at("2026-10-11T15:00:00+07:00"), 7 * 3600};
 
-struct Decoded {
-  Fields f;
-  std::optional<SysTime> time;
-};
-
 Decoded decode(std::string_view line) {
-  Decoded d;
-  EXPECT_TRUE(decode_apache_error(line, kHanoi, d.f, d.time)) << line;
-  return d;
+  return test::decoded_by(
+      [](std::string_view l, Fields& f, std::optional<SysTime>& t) {
+        return decode_apache_error(l, kHanoi, f, t);
+      },
+      line);
 }
 
 TEST(DecodeApacheError, Apache22) {

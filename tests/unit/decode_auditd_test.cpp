@@ -5,24 +5,17 @@
 #include <optional>
 #include <string>
 
+#include "tests/unit/decode_test_support.h"
+
 namespace soc {
 namespace {
 
-using Opt = std::optional<std::string_view>;
-
-SysTime at(std::string_view rfc3339) {
-  return parse_rfc3339(rfc3339).value_or(SysTime{});
-}
-
-struct Decoded {
-  Fields f;
-  std::optional<SysTime> time;
-};
+using test::at;
+using test::Decoded;
+using test::Opt;
 
 Decoded decode(std::string_view line) {
-  Decoded d;
-  EXPECT_TRUE(decode_auditd(line, d.f, d.time)) << line;
-  return d;
+  return test::decoded_by(decode_auditd, line);
 }
 
 TEST(DecodeAuditd, SyscallRecord) {

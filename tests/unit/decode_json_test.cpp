@@ -5,20 +5,17 @@
 #include <optional>
 #include <string>
 
+#include "tests/unit/decode_test_support.h"
+
 namespace soc {
 namespace {
 
-using Opt = std::optional<std::string_view>;
-
-struct Decoded {
-  Fields f;
-  std::optional<SysTime> time;
-};
+using test::at;
+using test::Decoded;
+using test::Opt;
 
 Decoded decode(std::string_view line) {
-  Decoded d;
-  EXPECT_TRUE(decode_json(line, d.f, d.time)) << line;
-  return d;
+  return test::decoded_by(decode_json, line);
 }
 
 TEST(DecodeJson, FlattensNestedObjects) {

@@ -5,14 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "tests/unit/decode_test_support.h"
+
 namespace soc {
 namespace {
 
-using Opt = std::optional<std::string_view>;
-
-SysTime at(std::string_view rfc3339) {
-  return parse_rfc3339(rfc3339).value_or(SysTime{});
-}
+using test::at;
+using test::Opt;
 
 const ReadTime kHanoi{at("2026-10-11T15:00:00+07:00"), 7 * 3600};
 
