@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "collector/decode/text.h"
+
 namespace soc {
 namespace {
 
@@ -24,11 +26,9 @@ int path_rank(const Event& record) {
   return 1;
 }
 
+// "auditd.data.aN": an EXECVE argument (or a SYSCALL's raw argument).
 bool is_argument(std::string_view name) {
-  constexpr std::string_view kPrefix = "auditd.data.a";
-  if (name.size() <= kPrefix.size() || name.substr(0, kPrefix.size()) != kPrefix) return false;
-  return std::all_of(name.begin() + kPrefix.size(), name.end(),
-                     [](char c) { return c >= '0' && c <= '9'; });
+  return text::consume(name, "auditd.data.a") && text::all_digits(name);
 }
 
 }  // namespace
