@@ -4,6 +4,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <new>
 #include <optional>
@@ -163,16 +164,58 @@ void ascii_lower(std::string& s) {
 using ExactRefs =
     std::unordered_map<std::string, std::vector<PatternRef>, Engine::NameHash, std::equal_to<>>;
 
-// How rarely a clause is likely to hit, roughly: a presence test hits on every event with the
-// field, an equality on every event of one kind, a substring by its shortest literal.
-int selectivity(const FieldMatcher& m) {
-  if (m.kind == MatchKind::kExists) return -1;
-  size_t shortest = 64;
+// Roughly how often a clause hits, as a fraction of events: a presence test on every event with
+// the field, an equality on the program name on all of one program's lines, another equality (an
+// action, an outcome) on a tenth of them per value, a substring or regex by its shortest literal,
+// once per value.
+double hit_rate(const FieldMatcher& m) {
+  if (m.kind == MatchKind::kExists) return 1.0;
+  if (m.kind == MatchKind::kEquals) {
+    if (m.field == "process.name") return 0.5;
+    return std::min(1.0, 0.1 * static_cast<double>(m.values.size()));
+  }
+  size_t shortest = 16;
   for (const auto& v : m.values) shortest = std::min(shortest, v.size());
   if (m.kind == MatchKind::kRegex) shortest = std::min<size_t>(shortest, 4);
-  // An equality names a kind of event (a program, an action) that is common by design.
-  if (m.kind == MatchKind::kEquals) return 1;
-  return 2 + static_cast<int>(shortest);
+  const double one = std::ldexp(1.0, -static_cast<int>(2 + shortest));
+  return std::min(1.0, m.all ? one : one * static_cast<double>(m.values.size()));
+}
+
+// Kleene's three-valued logic over the condition: false, true, or unknown given that the clauses
+// in `missed` did not hit and nothing is known of the others. "False" is a proof that the rule
+// cannot hold unless some clause outside `missed` hits; "unknown" proves nothing (it is sound, not
+// complete: `a and not a` comes out unknown).
+enum class Truth { kFalse, kTrue, kUnknown };
+Truth eval_known(const Rule& r, uint32_t node, const std::vector<bool>& missed) {
+  const CondNode& n = r.condition[node];
+  switch (n.op) {
+    case CondNode::Op::kClause:
+      if (!missed[n.clause]) return Truth::kUnknown;
+      return r.clauses[n.clause].negate ? Truth::kTrue : Truth::kFalse;
+    case CondNode::Op::kAnd: {
+      Truth out = Truth::kTrue;
+      for (uint32_t k : n.kids) {
+        const Truth t = eval_known(r, k, missed);
+        if (t == Truth::kFalse) return t;
+        if (t == Truth::kUnknown) out = t;
+      }
+      return out;
+    }
+    case CondNode::Op::kOr: {
+      Truth out = Truth::kFalse;
+      for (uint32_t k : n.kids) {
+        const Truth t = eval_known(r, k, missed);
+        if (t == Truth::kTrue) return t;
+        if (t == Truth::kUnknown) out = t;
+      }
+      return out;
+    }
+    case CondNode::Op::kNot: {
+      const Truth t = eval_known(r, n.kids[0], missed);
+      return t == Truth::kUnknown ? t : t == Truth::kTrue ? Truth::kFalse : Truth::kTrue;
+    }
+  }
+  return Truth::kUnknown;
 }
 
 // How the engine treats one rule.
@@ -181,19 +224,21 @@ struct RulePlan {
   // it did not hit, the rule's other patterns need not be scanned.
   std::optional<uint32_t> gate;
   // Per clause: whether its hit makes the rule a candidate, whose condition is then evaluated.
-  // When some clause is required, only the most selective required one does, so that a gate
-  // ("process.name is sshd") or a broad clause (Sigma's keyword ':') does not put the rule up for
-  // evaluation on every event of its kind; else every positive clause does.
+  // These triggers are a set of clauses of which one must hit for the condition to hold, chosen
+  // to hit rarely: one required clause (`message contains "Failed password"`), or the rule's
+  // positive clauses less those the condition can do without. So neither a gate ("process.name
+  // is sshd", a Sigma log source) nor a guard under `not` ("the status code exists") puts a rule
+  // up for evaluation on every event of its kind.
   std::vector<bool> makes_candidate;
 };
 
 RulePlan plan_rule(const Rule& rule) {
   RulePlan plan;
-  plan.makes_candidate = positive_clauses(rule);
+  const std::vector<bool> positive = positive_clauses(rule);
   const std::vector<bool> required = required_clauses(rule);
-  std::optional<uint32_t> trigger;
-  int best = -2;
-  for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
+  const auto n = static_cast<uint32_t>(rule.clauses.size());
+  std::optional<uint32_t> single;  // the rarest required positive clause
+  for (uint32_t c = 0; c < n; ++c) {
     if (!required[c]) continue;
     const FieldMatcher& m = rule.clauses[c];
     if (m.kind == MatchKind::kEquals && (!plan.gate || rule.clauses[*plan.gate].kind != m.kind)) {
@@ -201,14 +246,31 @@ RulePlan plan_rule(const Rule& rule) {
     } else if (m.kind == MatchKind::kExists && !m.negate && !plan.gate) {
       plan.gate = c;
     }
-    if (plan.makes_candidate[c] && selectivity(m) > best) {
-      best = selectivity(m);
-      trigger = c;
-    }
+    if (positive[c] && (!single || hit_rate(m) < hit_rate(rule.clauses[*single]))) single = c;
   }
-  if (trigger) {
-    for (uint32_t c = 0; c < rule.clauses.size(); ++c) plan.makes_candidate[c] = c == *trigger;
+  // Every positive clause together is a valid set (a rule that holds with none of them hitting is
+  // refused by build()); drop the most frequent ones while the condition provably needs the rest.
+  std::vector<uint32_t> order;
+  for (uint32_t c = 0; c < n; ++c) {
+    if (positive[c]) order.push_back(c);
   }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return hit_rate(rule.clauses[a]) > hit_rate(rule.clauses[b]);
+  });
+  std::vector<bool> set = positive;
+  for (uint32_t c : order) {
+    set[c] = false;
+    if (eval_known(rule, rule.condition_root, set) != Truth::kFalse) set[c] = true;
+  }
+  double set_rate = 0;
+  for (uint32_t c = 0; c < n; ++c) {
+    if (set[c]) set_rate += hit_rate(rule.clauses[c]);
+  }
+  if (single && hit_rate(rule.clauses[*single]) <= set_rate) {
+    set.assign(n, false);
+    set[*single] = true;
+  }
+  plan.makes_candidate = std::move(set);
   return plan;
 }
 
@@ -220,10 +282,14 @@ struct HsPart {
 
 struct Engine::FieldDb {
   std::string field;
-  std::vector<PatternRef> exists_refs;  // `exists` clauses: hit whenever the field is present
-  ExactRefs exact;                      // `equals`, case-sensitive
-  ExactRefs exact_nocase;               // `equals` with nocase, by ASCII-lowercased value
-  HsPart always;                        // patterns of rules without a gate: always scanned
+  // `exists` clauses hold whenever the field is present, which match() reads from `scanned`
+  // rather than counting a hit per clause (hundreds of Sigma rules test one field for their log
+  // source). Only those that make their rule a candidate are hit; explain() hits them all.
+  std::vector<PatternRef> exists_triggers;
+  std::vector<PatternRef> exists_all;
+  ExactRefs exact;         // `equals`, case-sensitive
+  ExactRefs exact_nocase;  // `equals` with nocase, by ASCII-lowercased value
+  HsPart always;           // patterns of rules without a gate: always scanned
   // Patterns of rules with a gate: a required `equals` or `exists` clause, resolved above without
   // Hyperscan. A part is scanned only if one of its `gates` (flat clauses) hit: when none did,
   // none of its rules can match whatever the scan would find. Sigma's keyword rules for a log
@@ -285,12 +351,14 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   struct Pending {
     PendingPart always;
     std::map<std::string, PendingGated> gated;  // by the field of the gates
-    std::vector<PatternRef> exists_refs;
+    std::vector<PatternRef> exists_triggers;
+    std::vector<PatternRef> exists_all;
     ExactRefs exact;
     ExactRefs exact_nocase;
     size_t exact_count = 0;
   };
   std::map<std::string, Pending> by_field;
+  std::vector<std::pair<uint32_t, std::string>> exists_fields;  // (flat clause, field)
   std::set<std::string> ids;
   for (const Rule& rule : engine->rules_) ids.insert(rule.id);
   for (const Rule& rule : engine->rules_) {
@@ -322,7 +390,10 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       Pending& p = by_field[m.field];
       if (m.kind == MatchKind::kExists) {
         engine->clause_need_.push_back(1);
-        p.exists_refs.push_back({r, flat, 0, plan.makes_candidate[c]});
+        const PatternRef ref{r, flat, 0, plan.makes_candidate[c]};
+        if (ref.positive) p.exists_triggers.push_back(ref);
+        p.exists_all.push_back(ref);
+        exists_fields.emplace_back(flat, m.field);
         continue;
       }
       engine->clause_need_.push_back(m.all ? static_cast<uint32_t>(m.values.size()) : 1);
@@ -401,7 +472,8 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       gp.gates.assign(g.gates.begin(), g.gates.end());
       fdb.gated.push_back(std::move(gp));
     }
-    fdb.exists_refs = std::move(p.exists_refs);
+    fdb.exists_triggers = std::move(p.exists_triggers);
+    fdb.exists_all = std::move(p.exists_all);
     fdb.exact = std::move(p.exact);
     fdb.exact_nocase = std::move(p.exact_nocase);
     engine->pattern_count_ += p.exact_count;
@@ -412,6 +484,10 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       engine->envelope_dbs_.push_back(index);
     }
     engine->dbs_.push_back(std::move(fdb));
+  }
+  engine->exists_db_.assign(engine->clause_total_, kNoDatabase);
+  for (const auto& [flat, field] : exists_fields) {
+    engine->exists_db_[flat] = engine->db_of_field_.at(field);
   }
   engine->own_scratch_ = std::make_unique<Scratch>(engine->make_scratch());
   return engine;
@@ -464,7 +540,7 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     const FieldDb& d = dbs_[index];
     s.scanned[index] = 1;
     s.scanned_dbs.push_back(index);
-    for (const auto& ref : d.exists_refs) s.on_hit(ref);
+    for (const auto& ref : s.record ? d.exists_all : d.exists_triggers) s.on_hit(ref);
     if (!d.exact.empty()) {
       if (const auto it = d.exact.find(value); it != d.exact.end()) {
         for (const auto& ref : it->second) s.on_hit(ref);
@@ -491,24 +567,25 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     if (s.scanned[index]) continue;
     if (const auto value = event_field(e, dbs_[index].field)) scan(index, *value);
   }
+  // Whether flat clause c holds (before its rule's `negate`): present, or enough values hit.
+  const auto holds = [&](uint32_t c) {
+    const uint32_t db = exists_db_[c];
+    return db != kNoDatabase ? s.scanned[db] != 0 : s.hits[c] >= clause_need_[c];
+  };
   for (const auto& [index, value] : s.gated) {
     const FieldDb& d = dbs_[index];
     for (const auto& g : d.gated) {
-      const bool open = std::any_of(g.gates.begin(), g.gates.end(),
-                                    [&](uint32_t c) { return s.hits[c] >= clause_need_[c]; });
-      if (open) hs_scan_part(g.part, value);
+      if (std::any_of(g.gates.begin(), g.gates.end(), holds)) hs_scan_part(g.part, value);
     }
   }
   s.gated.clear();
-  for (uint32_t index : s.scanned_dbs) s.scanned[index] = 0;
-  s.scanned_dbs.clear();
   std::vector<size_t> out;
   for (uint32_t r : s.candidates) {
     const uint32_t base = clause_base_[r];
-    const bool ok = eval_condition(
-        rules_[r], [&](uint32_t c) { return s.hits[base + c] >= clause_need_[base + c]; });
-    if (ok) out.push_back(r);
+    if (eval_condition(rules_[r], [&](uint32_t c) { return holds(base + c); })) out.push_back(r);
   }
+  for (uint32_t index : s.scanned_dbs) s.scanned[index] = 0;
+  s.scanned_dbs.clear();
   for (uint32_t c : s.touched) s.hits[c] = 0;
   for (uint32_t r : s.candidates) s.is_candidate[r] = 0;
   s.touched.clear();

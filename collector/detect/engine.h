@@ -1,7 +1,7 @@
-// Matching events against all rules at once: `equals` values by hash, every other pattern of a field
-// in one Hyperscan database scanned once per event (on the raw line and the message, patterns of
-// gated rules in databases scanned only when a gate hit), and a rule's condition evaluated only
-// when its trigger clause hit. docs/architecture.md ("How the engine matches") tells why.
+// Matching events against all rules at once: `equals` values by hash, every other pattern of a
+// field in one Hyperscan database scanned once per event (on the raw line and the message, patterns
+// of gated rules in databases scanned only when a gate hit), and a rule's condition evaluated only
+// when one of its trigger clauses hit. docs/architecture.md ("How the engine matches") tells why.
 #pragma once
 
 #include <cstddef>
@@ -103,6 +103,8 @@ class Engine {
   std::vector<uint32_t> envelope_dbs_;
   std::vector<uint32_t> clause_base_;  // rule -> index of its first clause in the flat counters
   std::vector<uint32_t> clause_need_;  // flat clause -> pattern hits needed (1, or all values)
+  static constexpr uint32_t kNoDatabase = UINT32_MAX;
+  std::vector<uint32_t> exists_db_;  // flat clause -> its field's database if `exists`, else none
   uint32_t clause_total_ = 0;
   size_t pattern_count_ = 0;
   mutable std::unique_ptr<Scratch> own_scratch_;

@@ -434,7 +434,7 @@ TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
   const auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   const std::vector<std::string> kinds = {"", "contains", "startswith", "endswith"};
   std::string yaml;
-  for (int r = 0; r < 60; ++r) {
+  for (int r = 0; r < 120; ++r) {
     yaml += "- id: r" + std::to_string(r) + "\n  title: R\n  severity: low\n  selections:\n";
     const int nsel = 1 + static_cast<int>(rng() % 3);
     for (int k = 0; k < nsel; ++k) {
@@ -447,7 +447,7 @@ TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
         used.push_back(f);
         const std::string kind = rng() % 2 ? "" : pick(kinds);
         const std::string w1 = pick(words), w2 = pick(words);
-        if (rng() % 7 == 0) {
+        if (rng() % 5 == 0) {
           yaml += "      " + f + ": {exists: " + (rng() % 2 ? "true" : "false") + "}\n";
         } else if (kind.empty()) {
           yaml += "      " + f + ": {equals: [\"" + w1 + "\", \"" + w2 + "\"]" +
@@ -459,12 +459,19 @@ TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
       }
       if (used.empty()) yaml += "      process.name: sshd\n";
     }
-    // s0 is positive; the others join with and / or / and not.
+    // s0 is positive; the others join with and / or / and not, flat or nested.
     std::string cond = "s0";
-    for (int k = 1; k < nsel; ++k) {
-      const int op = static_cast<int>(rng() % 3);
-      cond += op == 0 ? " and s" : op == 1 ? " or s" : " and not s";
-      cond += std::to_string(k);
+    if (nsel == 3 && rng() % 2 == 0) {
+      static const char* const kNested[] = {"s0 and not (s1 or s2)", "(s0 or s1) and s2",
+                                            "s0 and (s1 or not s2)", "(s0 and not s1) or s2",
+                                            "not (s1 and s2) and s0"};
+      cond = kNested[rng() % std::size(kNested)];
+    } else {
+      for (int k = 1; k < nsel; ++k) {
+        const int op = static_cast<int>(rng() % 3);
+        cond += op == 0 ? " and s" : op == 1 ? " or s" : " and not s";
+        cond += std::to_string(k);
+      }
     }
     yaml += "  condition: " + cond + "\n";
   }
@@ -476,7 +483,7 @@ TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
     if (all.ok()) {
       rules = std::move(all).value();
     } else {
-      for (int r = 0; r < 60; ++r) {
+      for (int r = 0; r < 120; ++r) {
         const std::string head = "- id: r" + std::to_string(r) + "\n";
         const size_t at = yaml.find(head);
         const size_t next = yaml.find("- id: r", at + 1);
@@ -486,12 +493,12 @@ TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
       }
     }
   }
-  ASSERT_GE(rules.size(), 30u);
+  ASSERT_GE(rules.size(), 60u);
   const std::vector<Rule> reference = rules;
   auto engine = Engine::build(std::move(rules));
   ASSERT_TRUE(engine.ok()) << engine.error();
   size_t fired = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 5000; ++i) {
     Event e;
     e.env.msg = pick(words) + " " + pick(words);
     for (const auto& f : fields) {
