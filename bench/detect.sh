@@ -4,10 +4,16 @@
 # folder is there), beside the raw Hyperscan block-scan rate of the same patterns over the same
 # lines (the ceiling) and GNU grep -E -f over the same patterns.
 #
-#   bench/detect.sh              # 1M generated lines
+# The 1M-line mix is built from the real logs in ../shared/data when the folder is there (an
+# Apache access log, sshd and syslog from loghub, an Apache error log, plus generated auditd exec
+# events: see SharedMix in detect_bench.cpp), else generated (attack-heavy: brute force from 20
+# addresses, 5 % web attacks). With the real mix the generated one is measured too and printed
+# with a `generated_` prefix.
+#
+#   bench/detect.sh
 #   LINES=200000 bench/detect.sh
 #
-# Ends with name=value lines, including detect_eps_per_core, hyperscan_raw_lines_per_s,
+# Ends with name=value lines, including mix, detect_eps_per_core, hyperscan_raw_lines_per_s,
 # ratio_vs_raw and grep_lines_per_s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +25,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 lines=${LINES:-1000000}
 rules=(--rules rules)
-sigma=../shared/data/sigma
+data=../shared/data
+sigma=$data/sigma
 if [ -d "$sigma/rules" ]; then
   build-bench/bin/socctl rules import-sigma "$sigma/rules" "$sigma/rules-emerging-threats" \
     "$sigma/rules-threat-hunting" "$tmp/sigma" >"$tmp/import.txt" 2>&1 || true
@@ -30,9 +37,21 @@ else
 fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+mix=generated
+mix_args=()
+if [ -f "$data/elastic-apache-access/apache_logs" ] && [ -d "$data/loghub" ]; then
+  mix=shared
+  mix_args=(--shared "$data")
+fi
 # One core: the figure is per core.
-taskset -c 0 build-bench/bin/detect_bench "${rules[@]}" --lines "$lines" --rounds 3 \
-  --dump-lines "$tmp/lines.txt" --dump-patterns "$tmp/patterns.ere" | tee "$tmp/out.txt"
+if [ "$mix" = shared ]; then
+  echo "== generated mix"
+  taskset -c 0 build-bench/bin/detect_bench "${rules[@]}" --lines "$lines" --rounds 3 |
+    tee "$tmp/generated.txt"
+fi
+echo "== $mix mix"
+taskset -c 0 build-bench/bin/detect_bench "${rules[@]}" "${mix_args[@]}" --lines "$lines" \
+  --rounds 3 --dump-lines "$tmp/lines.txt" --dump-patterns "$tmp/patterns.ere" | tee "$tmp/out.txt"
 
 # GNU grep over the same patterns: drop those it cannot read as POSIX ERE (PCRE-only syntax such
 # as (?i), \d or \xNN, which ERE would misread, some as "match anything"), and give it the first
@@ -59,5 +78,11 @@ fi
 printf 'grep_patterns=%s grep_patterns_skipped=%s grep_matching_lines=%s\n' \
   "$(wc -l <"$tmp/valid.ere")" "$skipped" "$(cat "$tmp/grep.txt" 2>/dev/null || echo -)"
 printf 'grep_lines_per_s=%.0f\n' "$grep_lps"
+if [ "$mix" = shared ]; then
+  grep -E '^(detect_eps_per_core|ratio_vs_raw)=' "$tmp/generated.txt" | sed 's/^/generated_/'
+fi
+echo "mix=$mix"
+grep -E '^(decode_eps|match_only_eps|detect_eps_per_core|hyperscan_raw_lines_per_s|ratio_vs_raw)=' \
+  "$tmp/out.txt"
 detect=$(sed -n 's/^detect_eps_per_core=//p' "$tmp/out.txt")
 awk -v d="$detect" -v g="$grep_lps" 'BEGIN { printf "ratio_vs_grep=%.1f\n", (g > 0 ? d / g : 0) }'

