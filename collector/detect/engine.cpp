@@ -274,10 +274,13 @@ RulePlan plan_rule(const Rule& rule) {
   return plan;
 }
 
-// Compiled patterns and where each Hyperscan id leads.
+// Compiled patterns and where each Hyperscan id leads. Identical patterns (Sigma rules repeat
+// many: 43 rules test for an EXECVE record) are compiled once and a hit fans out to every clause
+// using it: refs[first[id]] up to refs[first[id + 1]].
 struct HsPart {
   DatabasePtr db;                // null when there is no pattern
-  std::vector<PatternRef> refs;  // indexed by Hyperscan pattern id
+  std::vector<PatternRef> refs;  // grouped by Hyperscan pattern id
+  std::vector<uint32_t> first;   // per id, its first ref; one more entry ends the last
 };
 
 struct Engine::FieldDb {
@@ -415,20 +418,39 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     }
   }
   const auto compile_part = [&](const std::string& field, PendingPart& p, HsPart& out) -> Status {
-    out.refs = std::move(p.refs);
     if (p.patterns.empty()) return Ok{};
-    std::vector<unsigned> ids(p.patterns.size());
+    std::map<std::pair<std::string_view, unsigned>, uint32_t> id_by_pattern;
+    std::vector<Pattern> unique;
+    std::vector<size_t> first_use;  // per id: the index in p.patterns of its first use
+    std::vector<uint32_t> id_of;    // per index in p.patterns
+    for (size_t i = 0; i < p.patterns.size(); ++i) {
+      const auto [it, fresh] = id_by_pattern.emplace(
+          std::pair(std::string_view(p.patterns[i].expression), p.patterns[i].flags),
+          static_cast<uint32_t>(unique.size()));
+      if (fresh) {
+        unique.push_back(p.patterns[i]);
+        first_use.push_back(i);
+      }
+      id_of.push_back(it->second);
+    }
+    out.first.assign(unique.size() + 1, 0);
+    for (uint32_t id : id_of) ++out.first[id + 1];
+    for (size_t id = 0; id < unique.size(); ++id) out.first[id + 1] += out.first[id];
+    out.refs.resize(p.refs.size());
+    std::vector<uint32_t> next(out.first.begin(), out.first.end() - 1);
+    for (size_t i = 0; i < p.refs.size(); ++i) out.refs[next[id_of[i]]++] = p.refs[i];
+    std::vector<unsigned> ids(unique.size());
     for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<unsigned>(i);
     size_t failed = 0;
-    auto db = compile(p.patterns, ids, &failed);
+    auto db = compile(unique, ids, &failed);
     if (!db.ok()) {
-      if (failed < p.owner.size()) {
-        const Rule& rule = engine->rules_[out.refs[failed].rule];
-        return Error{
-            fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by "
-                        "Hyperscan: {}",
-                        p.owner[failed]->where, rule.id,
-                        p.owner[failed]->values[out.refs[failed].value], field, db.error())};
+      if (failed < first_use.size()) {
+        const size_t i = first_use[failed];
+        const Rule& rule = engine->rules_[p.refs[i].rule];
+        return Error{fmt::format(
+            "{}: rule '{}': pattern '{}' for field '{}' rejected by "
+            "Hyperscan: {}",
+            p.owner[i]->where, rule.id, p.owner[i]->values[p.refs[i].value], field, db.error())};
       }
       return Error{fmt::format("field '{}': Hyperscan: {}", field, db.error())};
     }
@@ -525,7 +547,8 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   const auto on_match = [](unsigned id, unsigned long long, unsigned long long, unsigned,
                            void* ctx) -> int {
     auto& st = *static_cast<Scratch::Impl*>(ctx);
-    st.on_hit(st.current->refs[id]);
+    const HsPart& part = *st.current;
+    for (uint32_t k = part.first[id]; k < part.first[id + 1]; ++k) st.on_hit(part.refs[k]);
     return 0;
   };
   const auto hs_scan_part = [&](const HsPart& part, std::string_view value) {

@@ -383,6 +383,20 @@ TEST(EngineCondition, BuildRefusesHandMadeNegativeOnlyRule) {
   EXPECT_EQ(en.error(), "n.yml:1:1: rule 'neg' has no positive match clause");
 }
 
+TEST(EngineMatch, RulesSharingAPatternAllHearItsHit) {
+  // The pattern is compiled once; its hit must reach every clause that uses it, including one
+  // that needs all of its values.
+  auto en = engine_from(
+      "- {id: a, title: A, severity: low, match: {message: {contains: [wget]}}}\n"
+      "- {id: b, title: B, severity: low, match: {message: {contains: [curl, wget]}}}\n"
+      "- {id: c, title: C, severity: low, match: {message: {contains: [wget, /tmp/], all: "
+      "true}}}\n");
+  ASSERT_TRUE(en);
+  EXPECT_EQ(en->match(event({{"message", "wget -q http://x/a"}})), (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(en->match(event({{"message", "wget -O /tmp/a"}})), (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(en->match(event({{"message", "curl -o /tmp/a"}})), (std::vector<size_t>{1}));
+}
+
 TEST(EngineMatch, EmptyRuleSet) {
   auto en = Engine::build({});
   ASSERT_TRUE(en.ok()) << en.error();
