@@ -74,6 +74,26 @@ Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, const std::vec
   return DatabasePtr(db);
 }
 
+// Whether at least `need` patterns of `db` hit `value` (absent: none). Patterns are SINGLEMATCH,
+// so each reports once; the scan stops as soon as enough did.
+bool scan_count(const hs_database_t* db, std::optional<std::string_view> value, uint32_t need,
+                hs_scratch_t* scratch) {
+  if (!value) return false;
+  struct Count {
+    uint32_t have = 0;
+    uint32_t need = 0;
+  } count{0, need};
+  static constexpr char kEmpty[] = "";  // Hyperscan wants a valid pointer even for no bytes
+  hs_scan(
+      db, value->empty() ? kEmpty : value->data(), static_cast<unsigned>(value->size()), 0, scratch,
+      [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+        auto& c = *static_cast<Count*>(ctx);
+        return ++c.have >= c.need ? 1 : 0;  // non-zero stops the scan
+      },
+      &count);
+  return count.have >= need;
+}
+
 }  // namespace
 
 std::optional<std::string_view> event_field(const Event& e, std::string_view name) {
@@ -287,12 +307,12 @@ struct Engine::FieldDb {
   std::string field;
   // `exists` clauses hold whenever the field is present, which match() reads from `scanned`
   // rather than counting a hit per clause (hundreds of Sigma rules test one field for their log
-  // source). Only those that make their rule a candidate are hit; explain() hits them all.
+  // source). Only those that make their rule a candidate are hit.
   std::vector<PatternRef> exists_triggers;
-  std::vector<PatternRef> exists_all;
   ExactRefs exact;         // `equals`, case-sensitive
   ExactRefs exact_nocase;  // `equals` with nocase, by ASCII-lowercased value
-  HsPart always;           // patterns of rules without a gate: always scanned
+  // Trigger patterns only (see RulePlan): the other clauses are settled later, for candidates.
+  HsPart always;  // patterns of rules without a gate: always scanned
   // Patterns of rules with a gate: a required `equals` or `exists` clause, resolved above without
   // Hyperscan. A part is scanned only if one of its `gates` (flat clauses) hit: when none did,
   // none of its rules can match whatever the scan would find. Sigma's keyword rules for a log
@@ -306,18 +326,23 @@ struct Engine::FieldDb {
   std::vector<GatedPart> gated;
 };
 
+struct Engine::Settled {
+  DatabasePtr db;  // every value of the clause; null for clauses counted by the field databases
+  const std::string* field = nullptr;
+};
+
 struct Engine::Scratch::Impl {
   ScratchPtr hs;
-  std::vector<uint32_t> hits;         // per flat clause: distinct patterns that hit this event
-  std::vector<uint32_t> touched;      // flat clauses with hits > 0, to reset cheaply
-  std::vector<uint32_t> candidates;   // rules with at least one positive hit
-  std::vector<uint8_t> is_candidate;  // per rule
-  const HsPart* current = nullptr;    // the database being scanned (callback context)
-  std::vector<uint8_t> scanned;       // per database: scanned for this event
-  std::vector<uint32_t> scanned_dbs;  // those databases, to reset cheaply
-  bool record = false;                // explain(): remember every (flat clause, value) hit
-  std::vector<std::pair<uint32_t, uint32_t>> recorded;
-  std::string lowered;                                       // a value lowercased for exact_nocase
+  std::vector<uint32_t> hits;             // per flat clause: distinct patterns that hit this event
+  std::vector<uint32_t> touched;          // flat clauses with hits > 0, to reset cheaply
+  std::vector<uint32_t> candidates;       // rules with at least one positive hit
+  std::vector<uint8_t> is_candidate;      // per rule
+  const HsPart* current = nullptr;        // the database being scanned (callback context)
+  std::vector<uint8_t> scanned;           // per database: scanned for this event
+  std::vector<uint32_t> scanned_dbs;      // those databases, to reset cheaply
+  std::vector<uint8_t> settled;           // per lazy clause: 0 not yet, 1 does not hold, 2 holds
+  std::vector<uint32_t> settled_clauses;  // those settled for this event, to reset cheaply
+  std::string lowered;                    // a value lowercased for exact_nocase
   std::vector<std::pair<uint32_t, std::string_view>> gated;  // fields waiting for their gates
 
   void on_hit(const PatternRef& ref) {
@@ -326,7 +351,6 @@ struct Engine::Scratch::Impl {
       is_candidate[ref.rule] = 1;
       candidates.push_back(ref.rule);
     }
-    if (record) recorded.emplace_back(ref.clause, ref.value);
   }
 };
 
@@ -355,13 +379,13 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     PendingPart always;
     std::map<std::string, PendingGated> gated;  // by the field of the gates
     std::vector<PatternRef> exists_triggers;
-    std::vector<PatternRef> exists_all;
     ExactRefs exact;
     ExactRefs exact_nocase;
     size_t exact_count = 0;
   };
   std::map<std::string, Pending> by_field;
   std::vector<std::pair<uint32_t, std::string>> exists_fields;  // (flat clause, field)
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> lazy;   // (rule, clause, flat clause)
   std::set<std::string> ids;
   for (const Rule& rule : engine->rules_) ids.insert(rule.id);
   for (const Rule& rule : engine->rules_) {
@@ -395,24 +419,40 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
         engine->clause_need_.push_back(1);
         const PatternRef ref{r, flat, 0, plan.makes_candidate[c]};
         if (ref.positive) p.exists_triggers.push_back(ref);
-        p.exists_all.push_back(ref);
         exists_fields.emplace_back(flat, m.field);
         continue;
       }
       engine->clause_need_.push_back(m.all ? static_cast<uint32_t>(m.values.size()) : 1);
-      for (size_t i = 0; i < m.values.size(); ++i) {
-        const PatternRef ref{r, flat, static_cast<uint32_t>(i), plan.makes_candidate[c]};
-        if (m.kind == MatchKind::kEquals) {
+      if (m.kind == MatchKind::kEquals) {
+        for (size_t i = 0; i < m.values.size(); ++i) {
+          const PatternRef ref{r, flat, static_cast<uint32_t>(i), plan.makes_candidate[c]};
           std::string key = m.values[i];
           if (m.nocase) ascii_lower(key);
           (m.nocase ? p.exact_nocase : p.exact)[std::move(key)].push_back(ref);
           ++p.exact_count;
-          continue;
         }
+        continue;
+      }
+      engine->pattern_count_ += m.values.size();
+      // A trigger clause's patterns go to the field's databases, scanned for every event; an
+      // `all` trigger needs only its longest (likely rarest) value there. Every other clause is
+      // settled with a database of its own, and only for candidates.
+      std::vector<size_t> scanned_values;
+      if (plan.makes_candidate[c] && m.all) {
+        size_t longest = 0;
+        for (size_t i = 1; i < m.values.size(); ++i) {
+          if (m.values[i].size() > m.values[longest].size()) longest = i;
+        }
+        scanned_values.push_back(longest);
+      } else if (plan.makes_candidate[c]) {
+        for (size_t i = 0; i < m.values.size(); ++i) scanned_values.push_back(i);
+      }
+      if (scanned_values.size() < m.values.size() || m.all) lazy.emplace_back(r, c, flat);
+      for (size_t i : scanned_values) {
         PendingPart& part = rule_gate ? p.gated[gate_field].part : p.always;
         if (rule_gate) p.gated[gate_field].gates.insert(*rule_gate);
         part.patterns.push_back({hs_expression(m, i), hs_flags(m)});
-        part.refs.push_back(ref);
+        part.refs.push_back({r, flat, static_cast<uint32_t>(i), true});
         part.owner.push_back(&m);
       }
     }
@@ -455,7 +495,6 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       return Error{fmt::format("field '{}': Hyperscan: {}", field, db.error())};
     }
     out.db = std::move(db).value();
-    engine->pattern_count_ += p.patterns.size();
     return Ok{};
   };
   for (auto& [field, p] : by_field) {
@@ -495,7 +534,6 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       fdb.gated.push_back(std::move(gp));
     }
     fdb.exists_triggers = std::move(p.exists_triggers);
-    fdb.exists_all = std::move(p.exists_all);
     fdb.exact = std::move(p.exact);
     fdb.exact_nocase = std::move(p.exact_nocase);
     engine->pattern_count_ += p.exact_count;
@@ -506,6 +544,25 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
       engine->envelope_dbs_.push_back(index);
     }
     engine->dbs_.push_back(std::move(fdb));
+  }
+  engine->settled_.resize(engine->clause_total_);
+  for (const auto& [r, c, flat] : lazy) {
+    const FieldMatcher& m = engine->rules_[r].clauses[c];
+    std::vector<Pattern> patterns;
+    std::vector<unsigned> ids;
+    for (size_t i = 0; i < m.values.size(); ++i) {
+      patterns.push_back({hs_expression(m, i), hs_flags(m)});
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    size_t failed = 0;
+    auto db = compile(patterns, ids, &failed);
+    if (!db.ok()) {
+      return Error{
+          fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by Hyperscan: {}",
+                      m.where, engine->rules_[r].id,
+                      failed < m.values.size() ? m.values[failed] : "", m.field, db.error())};
+    }
+    engine->settled_[flat] = {std::move(db).value(), &m.field};
   }
   engine->exists_db_.assign(engine->clause_total_, kNoDatabase);
   for (const auto& [flat, field] : exists_fields) {
@@ -519,19 +576,20 @@ Engine::Scratch Engine::make_scratch() const {
   auto impl = std::make_unique<Scratch::Impl>();
   // One scratch grown to fit every database is valid for scanning any of them.
   hs_scratch_t* raw = nullptr;
-  for (const auto& d : dbs_) {
-    std::vector<const HsPart*> parts = {&d.always};
-    for (const auto& g : d.gated) parts.push_back(&g.part);
-    for (const HsPart* part : parts) {
-      if (!part->db) continue;
-      if (hs_alloc_scratch(part->db.get(), &raw) != HS_SUCCESS) {
-        // Only fails on allocation failure; treat like operator new would.
-        hs_free_scratch(raw);
-        throw std::bad_alloc();
-      }
+  const auto grow = [&](const DatabasePtr& db) {
+    if (db && hs_alloc_scratch(db.get(), &raw) != HS_SUCCESS) {
+      // Only fails on allocation failure; treat like operator new would.
+      hs_free_scratch(raw);
+      throw std::bad_alloc();
     }
+  };
+  for (const auto& d : dbs_) {
+    grow(d.always.db);
+    for (const auto& g : d.gated) grow(g.part.db);
   }
+  for (const auto& lazy : settled_) grow(lazy.db);
   impl->hs.reset(raw);
+  impl->settled.assign(clause_total_, 0);
   impl->hits.assign(clause_total_, 0);
   impl->is_candidate.assign(rules_.size(), 0);
   impl->scanned.assign(dbs_.size(), 0);
@@ -563,7 +621,7 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     const FieldDb& d = dbs_[index];
     s.scanned[index] = 1;
     s.scanned_dbs.push_back(index);
-    for (const auto& ref : s.record ? d.exists_all : d.exists_triggers) s.on_hit(ref);
+    for (const auto& ref : d.exists_triggers) s.on_hit(ref);
     if (!d.exact.empty()) {
       if (const auto it = d.exact.find(value); it != d.exact.end()) {
         for (const auto& ref : it->second) s.on_hit(ref);
@@ -590,10 +648,18 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     if (s.scanned[index]) continue;
     if (const auto value = event_field(e, dbs_[index].field)) scan(index, *value);
   }
-  // Whether flat clause c holds (before its rule's `negate`): present, or enough values hit.
+  // Whether flat clause c holds (before its rule's `negate`): present, or enough values hit, the
+  // latter found by scanning the clause's own database for clauses without trigger patterns.
   const auto holds = [&](uint32_t c) {
-    const uint32_t db = exists_db_[c];
-    return db != kNoDatabase ? s.scanned[db] != 0 : s.hits[c] >= clause_need_[c];
+    if (const uint32_t db = exists_db_[c]; db != kNoDatabase) return s.scanned[db] != 0;
+    const Settled& lazy = settled_[c];
+    if (!lazy.db) return s.hits[c] >= clause_need_[c];
+    if (s.settled[c] == 0) {
+      s.settled[c] =
+          1 + scan_count(lazy.db.get(), event_field(e, *lazy.field), clause_need_[c], s.hs.get());
+      s.settled_clauses.push_back(c);
+    }
+    return s.settled[c] == 2;
   };
   for (const auto& [index, value] : s.gated) {
     const FieldDb& d = dbs_[index];
@@ -610,6 +676,8 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   for (uint32_t index : s.scanned_dbs) s.scanned[index] = 0;
   s.scanned_dbs.clear();
   for (uint32_t c : s.touched) s.hits[c] = 0;
+  for (uint32_t c : s.settled_clauses) s.settled[c] = 0;
+  s.settled_clauses.clear();
   for (uint32_t r : s.candidates) s.is_candidate[r] = 0;
   s.touched.clear();
   s.candidates.clear();
@@ -624,30 +692,34 @@ size_t Engine::database_count() const {
 }
 
 std::vector<Engine::RuleMatch> Engine::explain(const Event& e) const {
-  Scratch::Impl& s = *own_scratch_->impl_;
-  s.record = true;
-  s.recorded.clear();
-  const std::vector<size_t> matched = match(e, *own_scratch_);
-  s.record = false;
+  // The slow way, clause by clause: match() does not record which values hit.
   std::vector<RuleMatch> out;
-  for (size_t r : matched) {
+  for (size_t r : match(e, *own_scratch_)) {
     RuleMatch rm;
     rm.rule = r;
-    const uint32_t base = clause_base_[r];
-    const uint32_t end = base + static_cast<uint32_t>(rules_[r].clauses.size());
-    std::map<uint32_t, std::vector<uint32_t>> by_clause;
-    for (const auto& [flat, value] : s.recorded) {
-      if (flat < base || flat >= end) continue;
-      auto& values = by_clause[flat - base];
-      if (rules_[r].clauses[flat - base].kind != MatchKind::kExists) values.push_back(value);
-    }
-    for (auto& [c, values] : by_clause) {
-      std::sort(values.begin(), values.end());
-      rm.hits.push_back({c, std::move(values)});
+    const Rule& rule = rules_[r];
+    for (uint32_t c = 0; c < rule.clauses.size(); ++c) {
+      const FieldMatcher& m = rule.clauses[c];
+      const auto value = event_field(e, m.field);
+      if (!value) continue;
+      ClauseHit hit{c, {}};
+      if (m.kind == MatchKind::kExists) {
+        rm.hits.push_back(hit);
+        continue;
+      }
+      for (uint32_t i = 0; i < m.values.size(); ++i) {
+        std::vector<Pattern> one = {{hs_expression(m, i), hs_flags(m)}};
+        size_t failed = 0;
+        auto db = compile(one, {0}, &failed);  // compiled once already by build()
+        hs_scratch_t* raw = nullptr;
+        if (!db.ok() || hs_alloc_scratch(db->get(), &raw) != HS_SUCCESS) continue;
+        const ScratchPtr scratch(raw);
+        if (scan_count(db->get(), value, 1, scratch.get())) hit.values.push_back(i);
+      }
+      if (!hit.values.empty()) rm.hits.push_back(std::move(hit));
     }
     out.push_back(std::move(rm));
   }
-  s.recorded.clear();
   return out;
 }
 

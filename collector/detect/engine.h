@@ -105,6 +105,9 @@ class Engine {
   std::vector<uint32_t> clause_need_;  // flat clause -> pattern hits needed (1, or all values)
   static constexpr uint32_t kNoDatabase = UINT32_MAX;
   std::vector<uint32_t> exists_db_;  // flat clause -> its field's database if `exists`, else none
+  // Flat clause -> its own database, for clauses settled only for candidates (see RulePlan).
+  struct Settled;
+  std::vector<Settled> settled_;
   uint32_t clause_total_ = 0;
   size_t pattern_count_ = 0;
   mutable std::unique_ptr<Scratch> own_scratch_;
