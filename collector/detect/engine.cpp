@@ -184,21 +184,30 @@ void ascii_lower(std::string& s) {
 using ExactRefs =
     std::unordered_map<std::string, std::vector<PatternRef>, Engine::NameHash, std::equal_to<>>;
 
+// Fields with a handful of values, each common: a test on one of them says what kind of event
+// this is (an access-log GET, an sshd line, an audited exec), not that something is amiss.
+bool few_values(std::string_view field) {
+  static constexpr std::string_view kFields[] = {
+      "process.name",     "http.request.method", "http.response.status_code",
+      "event.outcome",    "event.kind",          "event.category",
+      "event.type",       "network.transport",   "auditd.records",
+      "auditd.type",      "log.level",           "log.file.path",
+      "network.direction"};
+  return std::find(std::begin(kFields), std::end(kFields), field) != std::end(kFields);
+}
+
 // Roughly how often a clause hits, as a fraction of events: a presence test on every event with
-// the field, an equality on the program name on all of one program's lines, another equality (an
-// action, an outcome) on a tenth of them per value, a substring or regex by its shortest literal,
-// once per value.
+// the field, any test of a field with few values on a good share of them, an equality elsewhere
+// (an action, a command name) rarely, a substring or regex by its shortest literal; once per value.
 double hit_rate(const FieldMatcher& m) {
   if (m.kind == MatchKind::kExists) return 1.0;
-  if (m.kind == MatchKind::kEquals) {
-    if (m.field == "process.name") return 0.5;
-    return std::min(1.0, 0.1 * static_cast<double>(m.values.size()));
-  }
+  if (few_values(m.field)) return 0.5;
+  const double values = m.all ? 1.0 : static_cast<double>(m.values.size());
+  if (m.kind == MatchKind::kEquals) return std::min(1.0, 0.02 * values);
   size_t shortest = 16;
   for (const auto& v : m.values) shortest = std::min(shortest, v.size());
   if (m.kind == MatchKind::kRegex) shortest = std::min<size_t>(shortest, 4);
-  const double one = std::ldexp(1.0, -static_cast<int>(2 + shortest));
-  return std::min(1.0, m.all ? one : one * static_cast<double>(m.values.size()));
+  return std::min(1.0, values * std::ldexp(1.0, -2 * static_cast<int>(shortest)));
 }
 
 // Kleene's three-valued logic over the condition: false, true, or unknown given that the clauses
