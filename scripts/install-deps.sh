@@ -7,6 +7,8 @@ packages=(
   build-essential cmake pkg-config ccache git
   librdkafka-dev librocksdb-dev libboost-dev libssl-dev libyaml-cpp-dev libsimdjson-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libpcre2-dev libgtest-dev
+  # The rule engine's hot-path lookups (header-only open-addressing hash map).
+  robin-map-dev
   # The collector reads zone-less log timestamps in a named zone (date-tz over tzdata).
   libhowardhinnant-date-dev tzdata
   jq kcat procps openssl bsdutils

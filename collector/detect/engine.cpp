@@ -182,7 +182,7 @@ void ascii_lower(std::string& s) {
 // `equals` values by value: one hash lookup instead of a Hyperscan scan, whose fixed cost per
 // call dominates on short fields (process.name, event.action, status codes).
 using ExactRefs =
-    std::unordered_map<std::string, std::vector<PatternRef>, Engine::NameHash, std::equal_to<>>;
+    tsl::robin_map<std::string, std::vector<PatternRef>, Engine::NameHash, std::equal_to<>>;
 
 // Fields with a handful of values, each common: a test on one of them says what kind of event
 // this is (an access-log GET, an sshd line, an audited exec), not that something is amiss.
