@@ -340,24 +340,40 @@ struct Engine::Settled {
   const std::string* field = nullptr;
 };
 
+// Per-event state is stamped with the event's number (`epoch`) instead of being reset after each
+// event: an entry from an earlier event reads as empty.
 struct Engine::Scratch::Impl {
   ScratchPtr hs;
-  std::vector<uint32_t> hits;             // per flat clause: distinct patterns that hit this event
-  std::vector<uint32_t> touched;          // flat clauses with hits > 0, to reset cheaply
-  std::vector<uint32_t> candidates;       // rules with at least one positive hit
-  std::vector<uint8_t> is_candidate;      // per rule
-  const HsPart* current = nullptr;        // the database being scanned (callback context)
-  std::vector<uint8_t> scanned;           // per database: scanned for this event
-  std::vector<uint32_t> scanned_dbs;      // those databases, to reset cheaply
-  std::vector<uint8_t> settled;           // per lazy clause: 0 not yet, 1 does not hold, 2 holds
-  std::vector<uint32_t> settled_clauses;  // those settled for this event, to reset cheaply
-  std::string lowered;                    // a value lowercased for exact_nocase
+  uint32_t epoch = 0;
+  std::vector<uint64_t> hits;          // per flat clause: epoch << 32 | distinct patterns that hit
+  std::vector<uint32_t> candidates;    // rules with at least one positive hit
+  std::vector<uint32_t> is_candidate;  // per rule: the epoch it last became one
+  const HsPart* current = nullptr;     // the database being scanned (callback context)
+  std::vector<uint32_t> scanned;       // per database: the epoch it was last scanned
+  std::vector<uint64_t> settled;       // per lazy clause: epoch << 32 | 1 + whether it holds
+  std::string lowered;                 // a value lowercased for exact_nocase
   std::vector<std::pair<uint32_t, std::string_view>> gated;  // fields waiting for their gates
 
+  void next_event() {
+    candidates.clear();
+    if (++epoch != 0) return;
+    // After 2^32 events the stamps would repeat: start over from clean arrays.
+    std::fill(hits.begin(), hits.end(), 0);
+    std::fill(is_candidate.begin(), is_candidate.end(), 0);
+    std::fill(scanned.begin(), scanned.end(), 0);
+    std::fill(settled.begin(), settled.end(), 0);
+    epoch = 1;
+  }
+  uint32_t hit_count(uint32_t clause) const {
+    const uint64_t h = hits[clause];
+    return h >> 32 == epoch ? static_cast<uint32_t>(h) : 0;
+  }
   void on_hit(const PatternRef& ref) {
-    if (hits[ref.clause]++ == 0) touched.push_back(ref.clause);
-    if (ref.positive && !is_candidate[ref.rule]) {
-      is_candidate[ref.rule] = 1;
+    uint64_t& h = hits[ref.clause];
+    if (h >> 32 != epoch) h = uint64_t{epoch} << 32;
+    ++h;
+    if (ref.positive && is_candidate[ref.rule] != epoch) {
+      is_candidate[ref.rule] = epoch;
       candidates.push_back(ref.rule);
     }
   }
@@ -611,6 +627,7 @@ std::vector<size_t> Engine::match(const Event& e) const {
 
 std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   Scratch::Impl& s = *scratch.impl_;
+  s.next_event();
   const auto on_match = [](unsigned id, unsigned long long, unsigned long long, unsigned,
                            void* ctx) -> int {
     auto& st = *static_cast<Scratch::Impl*>(ctx);
@@ -628,8 +645,7 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   };
   const auto scan = [&](uint32_t index, std::string_view value) {
     const FieldDb& d = dbs_[index];
-    s.scanned[index] = 1;
-    s.scanned_dbs.push_back(index);
+    s.scanned[index] = s.epoch;
     for (const auto& ref : d.exists_triggers) s.on_hit(ref);
     if (!d.exact.empty()) {
       if (const auto it = d.exact.find(value); it != d.exact.end()) {
@@ -654,21 +670,22 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     if (it != db_of_field_.end()) scan(it->second, value);
   }
   for (uint32_t index : envelope_dbs_) {
-    if (s.scanned[index]) continue;
+    if (s.scanned[index] == s.epoch) continue;
     if (const auto value = event_field(e, dbs_[index].field)) scan(index, *value);
   }
   // Whether flat clause c holds (before its rule's `negate`): present, or enough values hit, the
   // latter found by scanning the clause's own database for clauses without trigger patterns.
   const auto holds = [&](uint32_t c) {
-    if (const uint32_t db = exists_db_[c]; db != kNoDatabase) return s.scanned[db] != 0;
+    if (const uint32_t db = exists_db_[c]; db != kNoDatabase) return s.scanned[db] == s.epoch;
     const Settled& lazy = settled_[c];
-    if (!lazy.db) return s.hits[c] >= clause_need_[c];
-    if (s.settled[c] == 0) {
-      s.settled[c] =
-          1 + scan_count(lazy.db.get(), event_field(e, *lazy.field), clause_need_[c], s.hs.get());
-      s.settled_clauses.push_back(c);
+    if (!lazy.db) return s.hit_count(c) >= clause_need_[c];
+    uint64_t& state = s.settled[c];
+    if (state >> 32 != s.epoch) {
+      const bool hit =
+          scan_count(lazy.db.get(), event_field(e, *lazy.field), clause_need_[c], s.hs.get());
+      state = (uint64_t{s.epoch} << 32) | (1u + hit);
     }
-    return s.settled[c] == 2;
+    return (state & 0xFFFFFFFFu) == 2;
   };
   for (const auto& [index, value] : s.gated) {
     const FieldDb& d = dbs_[index];
@@ -682,14 +699,6 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     const uint32_t base = clause_base_[r];
     if (eval_condition(rules_[r], [&](uint32_t c) { return holds(base + c); })) out.push_back(r);
   }
-  for (uint32_t index : s.scanned_dbs) s.scanned[index] = 0;
-  s.scanned_dbs.clear();
-  for (uint32_t c : s.touched) s.hits[c] = 0;
-  for (uint32_t c : s.settled_clauses) s.settled[c] = 0;
-  s.settled_clauses.clear();
-  for (uint32_t r : s.candidates) s.is_candidate[r] = 0;
-  s.touched.clear();
-  s.candidates.clear();
   std::sort(out.begin(), out.end());
   return out;
 }
