@@ -51,14 +51,18 @@ string_view unescape_log(string_view s, std::string& out) {
 // unterminated; `raw` is the content as logged.
 bool quoted(string_view& s, string_view& raw) {
   if (s.empty() || s.front() != '"') return false;
-  for (size_t i = 1; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '"') {
-      raw = s.substr(1, i - 1);
-      s.remove_prefix(i + 1);
+  // memchr for the quote, then for a backslash before it: a byte loop over the request, referrer
+  // and user agent was a fifth of an access line's decoding.
+  for (size_t i = 1; i < s.size();) {
+    const size_t quote = s.find('"', i);
+    if (quote == string_view::npos) return false;
+    const size_t escape = s.substr(0, quote).find('\\', i);
+    if (escape == string_view::npos) {
+      raw = s.substr(1, quote - 1);
+      s.remove_prefix(quote + 1);
       return true;
     }
+    i = escape + 2;  // the escaped byte, even a quote, is content
   }
   return false;
 }
