@@ -502,7 +502,7 @@ int main(int argc, char** argv) {
     detections = 0;
     const auto detect_ready = [&] {
       for (const auto& done : assembler.ready()) detections += detector.process(done).size();
-      assembler.ready().clear();
+      assembler.recycle();
     };
     for (size_t i = 0; i < n; ++i) {
       e.env = envs[i];

@@ -129,7 +129,7 @@ void Pipeline::detect_ready(std::vector<Detection>& detections) {
   for (const Event& e : assembler_.ready()) {
     for (auto& d : detector_->process(e)) detections.push_back(std::move(d));
   }
-  assembler_.ready().clear();
+  assembler_.recycle();
 }
 
 void Pipeline::replace_decoder(std::unique_ptr<Decoder> decoder) {

@@ -338,7 +338,7 @@ int run_test(const TestOptions& o) {
       res.event = std::move(e);
       report(std::move(res));
     }
-    assembler.ready().clear();
+    assembler.recycle();
   };
   std::string line;
   size_t number = 0;

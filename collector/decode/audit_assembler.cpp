@@ -66,6 +66,10 @@ bool AuditAssembler::take(Event& e) {
     fresh.has_syscall = record_type == "SYSCALL";
     if (record_type == "PATH" && e.fields.get("file.path")) fresh.path_rank = path_rank(e);
     fresh.event = std::move(e);
+    if (!spare_.empty()) {
+      e.fields = std::move(spare_.back());
+      spare_.pop_back();
+    }
     fresh.event.fields.set("auditd.records", record_type);
     s->events.push_back(std::move(fresh));
     p = std::prev(s->events.end());
@@ -117,6 +121,13 @@ void AuditAssembler::merge(Pending& into, Event& record, std::string_view type) 
 void AuditAssembler::release(Stream& s, size_t index) {
   ready_.push_back(std::move(s.events[index].event));
   s.events.erase(s.events.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+void AuditAssembler::recycle() {
+  for (auto& e : ready_) {
+    if (spare_.size() < max_pending_) spare_.push_back(std::move(e.fields));
+  }
+  ready_.clear();
 }
 
 void AuditAssembler::flush() {

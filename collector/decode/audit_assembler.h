@@ -38,8 +38,12 @@ class AuditAssembler {
   bool take(Event& e);
   // Releases every pending event to ready().
   void flush();
-  // Completed events, oldest first; the caller processes and clears them.
+  // Completed events, oldest first; the caller processes them, then calls recycle() (or clears
+  // them).
   std::vector<Event>& ready() { return ready_; }
+  // Clears ready() keeping the events' field buffers: take() hands them back in the `e` it
+  // empties, so the caller's next decode into `e` does not allocate every field again.
+  void recycle();
 
   size_t pending() const;
   // Events released before their EOE because `max_pending` was reached.
@@ -58,6 +62,8 @@ class AuditAssembler {
   };
 
   void release(Stream& s, size_t index);
+
+  std::vector<Fields> spare_;  // field buffers of recycled events
   static void merge(Pending& into, Event& record, std::string_view type);
 
   size_t max_pending_;
