@@ -197,7 +197,7 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
   auto it = groups_.find(key_);
   if (it == groups_.end()) {
     if (groups_.size() >= max_groups_) {
-      erase_group(std::string(*lru_.front()));  // a copy: erasing frees the key
+      erase_group(groups_.find(*lru_.front()));
       ++evicted_;
     }
     Group g;
@@ -329,30 +329,32 @@ std::optional<Detector::ThresholdState> Detector::threshold_state(size_t rule_in
 
 size_t Detector::expire_idle() {
   since_sweep_ = 0;
-  std::vector<std::string> idle;
-  for (const auto& [key, g] : groups_) {
+  size_t dropped = 0;
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    const Group& g = it->second;
     const Rule& rule = engine_.rules()[g.rule];
     const int64_t horizon = std::max(rule.threshold->within_seconds, rule.suppress_seconds);
-    const SysTime latest = g.clock->latest;
-    if (latest - g.last > std::chrono::seconds(horizon)) idle.push_back(key);
+    if (g.clock->latest - g.last > std::chrono::seconds(horizon)) {
+      it = erase_group(it);
+      ++dropped;
+    } else {
+      ++it;
+    }
   }
-  for (const auto& key : idle) erase_group(key);
   std::erase_if(marks_, [&](const auto& kv) {
     const auto h = hosts_.find(kv.second.host);
     // A host without threshold groups has no clock of its own: use the newest time seen.
     const SysTime latest = h == hosts_.end() ? newest_ : h->second.latest;
     return latest - kv.second.when > std::chrono::seconds(kv.second.within_seconds);
   });
-  return idle.size();
+  return dropped;
 }
 
-void Detector::erase_group(const std::string& key) {
-  const auto it = groups_.find(key);
-  if (it == groups_.end()) return;
+Detector::Groups::iterator Detector::erase_group(Groups::iterator it) {
   lru_.erase(it->second.lru);
   const auto h = hosts_.find(it->second.host);
   if (h != hosts_.end() && --h->second.groups == 0) hosts_.erase(h);
-  groups_.erase(it);
+  return groups_.erase(it);
 }
 
 }  // namespace soc

@@ -108,19 +108,22 @@ class Detector {
   static void keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e);
   void fire(const Rule& rule, const Event& e, const std::string& host, Group& g, SysTime first,
             SysTime last, uint64_t count, std::vector<Detection>& out);
-  void erase_group(const std::string& key);
+
+  // Transparent: a group is found by the reused key buffer without copying it.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Groups = std::unordered_map<std::string, Group, KeyHash, std::equal_to<>>;
+  // Drops a group; returns the next one.
+  Groups::iterator erase_group(Groups::iterator it);
 
   const Engine& engine_;
   Engine::Scratch scratch_;
   size_t max_groups_;
   uint64_t evicted_ = 0;
   uint64_t since_sweep_ = 0;
-  // Transparent: a group is found by the reused key buffer without copying it.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, Group, KeyHash, std::equal_to<>> groups_;
+  Groups groups_;
   std::string key_;                    // group key of the event being processed
   std::list<const std::string*> lru_;  // keys in groups_, least recently matched first
   std::unordered_map<std::string, HostClock> hosts_;
