@@ -466,12 +466,18 @@ int main(int argc, char** argv) {
       envs.push_back(std::move(e));
     }
   }
+  // Read times one millisecond apart, as lines from many agents arrive interleaved: the decoder
+  // parses each one.
   for (size_t i = 0; i < envs.size(); ++i) {
     envs[i].agent = "bench-agent";
     envs[i].host = "web01";
     envs[i].org = "BENCH";
     envs[i].seq = i + 1;
-    envs[i].ts = "2026-11-23T12:00:00.000+07:00";
+    const size_t ms = i % 3'600'000;
+    char ts[40];
+    std::snprintf(ts, sizeof ts, "2026-11-23T12:%02zu:%02zu.%03zu+07:00", ms / 60'000,
+                  ms / 1000 % 60, ms % 1000);
+    envs[i].ts = ts;
   }
   const size_t n = envs.size();
   if (!o.dump_patterns.empty()) std::ofstream(o.dump_patterns, std::ios::binary) << eres;
