@@ -221,20 +221,15 @@ Truth eval_known(const Rule& r, uint32_t node, const std::vector<bool>& missed) 
     case CondNode::Op::kClause:
       if (!missed[n.clause]) return Truth::kUnknown;
       return r.clauses[n.clause].negate ? Truth::kTrue : Truth::kFalse;
-    case CondNode::Op::kAnd: {
-      Truth out = Truth::kTrue;
-      for (uint32_t k : n.kids) {
-        const Truth t = eval_known(r, k, missed);
-        if (t == Truth::kFalse) return t;
-        if (t == Truth::kUnknown) out = t;
-      }
-      return out;
-    }
+    case CondNode::Op::kAnd:
     case CondNode::Op::kOr: {
-      Truth out = Truth::kFalse;
+      // A false kid decides an `and`, a true one an `or`; else an unknown kid leaves it unknown.
+      const bool all = n.op == CondNode::Op::kAnd;
+      const Truth decides = all ? Truth::kFalse : Truth::kTrue;
+      Truth out = all ? Truth::kTrue : Truth::kFalse;
       for (uint32_t k : n.kids) {
         const Truth t = eval_known(r, k, missed);
-        if (t == Truth::kTrue) return t;
+        if (t == decides) return t;
         if (t == Truth::kUnknown) out = t;
       }
       return out;
