@@ -337,6 +337,11 @@ struct Engine::Settled {
 
 // Per-event state is stamped with the event's number (`epoch`) instead of being reset after each
 // event: an entry from an earlier event reads as empty.
+struct Engine::Explained {
+  DatabasePtr db;  // every value of one clause, for explain()
+  ScratchPtr scratch;
+};
+
 struct Engine::Scratch::Impl {
   ScratchPtr hs;
   uint32_t epoch = 0;
@@ -588,6 +593,7 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   for (const auto& [flat, field] : exists_fields) {
     engine->exists_db_[flat] = engine->db_of_field_.at(field);
   }
+  engine->explained_.resize(engine->clause_total_);
   engine->own_scratch_ = std::make_unique<Scratch>(engine->make_scratch());
   return engine;
 }
@@ -720,15 +726,33 @@ std::vector<Engine::RuleMatch> Engine::explain(const Event& e) const {
         rm.hits.push_back(hit);
         continue;
       }
-      for (uint32_t i = 0; i < m.values.size(); ++i) {
-        std::vector<Pattern> one = {{hs_expression(m, i), hs_flags(m)}};
+      // Every value of the clause in one database (compiled on first use and kept), reporting
+      // each value that hits.
+      Explained& x = explained_[clause_base_[r] + c];
+      if (!x.db) {
+        std::vector<Pattern> patterns;
+        std::vector<unsigned> ids;
+        for (uint32_t i = 0; i < m.values.size(); ++i) {
+          patterns.push_back({hs_expression(m, i), hs_flags(m)});
+          ids.push_back(i);
+        }
         size_t failed = 0;
-        auto db = compile(one, {0}, &failed);  // compiled once already by build()
+        auto db = compile(patterns, ids, &failed);  // build() compiled these already
         hs_scratch_t* raw = nullptr;
         if (!db.ok() || hs_alloc_scratch(db->get(), &raw) != HS_SUCCESS) continue;
-        const ScratchPtr scratch(raw);
-        if (scan_count(db->get(), value, 1, scratch.get())) hit.values.push_back(i);
+        x.db = std::move(db).value();
+        x.scratch.reset(raw);
       }
+      static constexpr char kEmpty[] = "";
+      hs_scan(
+          x.db.get(), value->empty() ? kEmpty : value->data(), static_cast<unsigned>(value->size()),
+          0, x.scratch.get(),
+          [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+            static_cast<std::vector<uint32_t>*>(ctx)->push_back(id);
+            return 0;
+          },
+          &hit.values);
+      std::sort(hit.values.begin(), hit.values.end());
       if (!hit.values.empty()) rm.hits.push_back(std::move(hit));
     }
     out.push_back(std::move(rm));

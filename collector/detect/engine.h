@@ -114,6 +114,8 @@ class Engine {
   uint32_t clause_total_ = 0;
   size_t pattern_count_ = 0;
   mutable std::unique_ptr<Scratch> own_scratch_;
+  struct Explained;
+  mutable std::vector<Explained> explained_;  // per flat clause, built by explain() as needed
 };
 
 }  // namespace soc
