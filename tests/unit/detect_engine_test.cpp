@@ -466,6 +466,12 @@ TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
         } else if (kind.empty()) {
           yaml += "      " + f + ": {equals: [\"" + w1 + "\", \"" + w2 + "\"]" +
                   (rng() % 2 ? ", nocase: true" : "") + "}\n";
+        } else if (rng() % 3 == 0) {
+          // Two values, any or all of them: an `all` trigger scans one value per event and
+          // settles the rest only for candidates.
+          yaml += "      " + f + ": {" + kind + ": [\"" + (w1.empty() ? "x" : w1) + "\", \"" +
+                  (w2.empty() ? "s" : w2) + "\"]" + (rng() % 2 ? ", all: true" : "") +
+                  (rng() % 2 ? ", nocase: true" : "") + "}\n";
         } else {
           yaml += "      " + f + ": {" + kind + ": [\"" + (w1.empty() ? "x" : w1) + "\"]" +
                   (rng() % 2 ? ", nocase: true" : "") + "}\n";
