@@ -153,7 +153,7 @@ std::vector<Detection> Detector::process(const Event& e) {
     if (met && !followers_[idx].empty()) mark_followers(idx, e, t, host);
   }
 
-  if (++since_sweep_ >= std::max<uint64_t>(kMinSweepInterval, groups_.size())) expire_idle();
+  if (++since_sweep_ >= std::max<uint64_t>(kMinSweepInterval, index_.size())) expire_idle();
   return out;
 }
 
@@ -194,27 +194,15 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
   const Rule& rule = engine_.rules()[rule_index];
   const Threshold& th = *rule.threshold;
   group_key_into(key_, rule_index, rule, host, e);
-  auto it = groups_.find(key_);
-  if (it == groups_.end()) {
-    if (groups_.size() >= max_groups_) {
-      erase_group(groups_.find(*lru_.front()));
-      ++evicted_;
-    }
-    Group g;
-    g.rule = rule_index;
-    g.host = host;
-    it = groups_.emplace(key_, std::move(g)).first;
-    // The map's nodes stay put, so the list can point at their keys.
-    lru_.push_back(&it->first);
-    it->second.lru = std::prev(lru_.end());
-    HostClock& hc = hosts_[host];
-    ++hc.groups;
-    hc.latest = std::max(hc.latest, t);
-    it->second.clock = &hc;  // map values stay put: no lookup by name in the idle sweep
+  uint32_t slot = 0;
+  if (const auto it = index_.find(std::string_view(key_)); it != index_.end()) {
+    slot = it->second;
+    unlink(slot);
+    link_newest(slot);
   } else {
-    lru_.splice(lru_.end(), lru_, it->second.lru);
+    slot = open_group(rule_index, host, t);
   }
-  Group& g = it->second;
+  Group& g = slab_[slot];
   g.last = std::max(g.last, t);
 
   const int64_t window = window_of(t, rule.suppress_seconds);
@@ -318,9 +306,9 @@ std::optional<Detector::ThresholdState> Detector::threshold_state(size_t rule_in
   st.need = rule.threshold->count;
   st.within_seconds = rule.threshold->within_seconds;
   const std::string host(event_field(e, "host.name").value_or(""));
-  const auto it = groups_.find(group_key(rule_index, rule, host, e));
-  if (it == groups_.end()) return st;
-  const Group& g = it->second;
+  const auto it = index_.find(std::string_view(group_key(rule_index, rule, host, e)));
+  if (it == index_.end()) return st;
+  const Group& g = slab_[it->second];
   st.have =
       static_cast<uint32_t>(rule.threshold->distinct.empty() ? g.times.size() : g.distinct.size());
   st.fired = g.fired_window == window_of(event_time(e), rule.suppress_seconds);
@@ -330,15 +318,15 @@ std::optional<Detector::ThresholdState> Detector::threshold_state(size_t rule_in
 size_t Detector::expire_idle() {
   since_sweep_ = 0;
   size_t dropped = 0;
-  for (auto it = groups_.begin(); it != groups_.end();) {
-    const Group& g = it->second;
+  // Slots in a row: the sweep reads memory in order rather than chasing map nodes.
+  for (uint32_t slot = 0; slot < slab_.size(); ++slot) {
+    const Group& g = slab_[slot];
+    if (!g.open) continue;
     const Rule& rule = engine_.rules()[g.rule];
     const int64_t horizon = std::max(rule.threshold->within_seconds, rule.suppress_seconds);
     if (g.clock->latest - g.last > std::chrono::seconds(horizon)) {
-      it = erase_group(it);
+      close_group(slot);
       ++dropped;
-    } else {
-      ++it;
     }
   }
   std::erase_if(marks_, [&](const auto& kv) {
@@ -350,11 +338,64 @@ size_t Detector::expire_idle() {
   return dropped;
 }
 
-Detector::Groups::iterator Detector::erase_group(Groups::iterator it) {
-  lru_.erase(it->second.lru);
-  const auto h = hosts_.find(it->second.host);
+uint32_t Detector::open_group(size_t rule_index, const std::string& host, SysTime t) {
+  if (index_.size() >= max_groups_) {
+    close_group(oldest_);
+    ++evicted_;
+  }
+  uint32_t slot = 0;
+  if (!spare_.empty()) {
+    slot = spare_.back();
+    spare_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(slab_.size());
+    slab_.emplace_back();
+  }
+  Group& g = slab_[slot];
+  g.key.assign(key_);  // into the slot's own buffer: index_ views it from now on
+  g.open = true;
+  g.rule = rule_index;
+  g.host.assign(host);
+  g.times.clear();
+  g.distinct.clear();
+  g.evidence.clear();
+  g.fired_window.reset();
+  g.evidence_sent = 0;
+  g.last = SysTime{};
+  HostClock& hc = hosts_[host];
+  ++hc.groups;
+  hc.latest = std::max(hc.latest, t);
+  g.clock = &hc;  // map values stay put: no lookup by name in the idle sweep
+  index_.emplace(std::string_view(g.key), slot);
+  link_newest(slot);
+  return slot;
+}
+
+void Detector::close_group(uint32_t slot) {
+  Group& g = slab_[slot];
+  index_.erase(std::string_view(g.key));
+  unlink(slot);
+  const auto h = hosts_.find(g.host);
   if (h != hosts_.end() && --h->second.groups == 0) hosts_.erase(h);
-  return groups_.erase(it);
+  g.open = false;
+  g.clock = nullptr;
+  g.evidence.clear();  // kept envelopes are the bulk of a group: do not hold them in a spare
+  spare_.push_back(slot);
+}
+
+void Detector::unlink(uint32_t slot) {
+  Group& g = slab_[slot];
+  (g.older == kNone ? oldest_ : slab_[g.older].newer) = g.newer;
+  (g.newer == kNone ? newest_group_ : slab_[g.newer].older) = g.older;
+  g.older = g.newer = kNone;
+}
+
+void Detector::link_newest(uint32_t slot) {
+  Group& g = slab_[slot];
+  g.older = newest_group_;
+  g.newer = kNone;
+  (newest_group_ == kNone ? oldest_ : slab_[newest_group_].newer) = slot;
+  newest_group_ = slot;
 }
 
 }  // namespace soc

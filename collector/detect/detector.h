@@ -3,11 +3,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <tsl/robin_map.h>
 
 #include "collector/decode/event.h"
 #include "collector/detect/detection.h"
@@ -70,25 +72,30 @@ class Detector {
   size_t expire_idle();
 
   uint64_t evicted_groups() const { return evicted_; }
-  size_t group_count() const { return groups_.size(); }
+  size_t group_count() const { return index_.size(); }
 
  private:
   struct HostClock {
     SysTime latest{};   // newest event time seen from the host
     size_t groups = 0;  // groups keyed by this host
   };
+  static constexpr uint32_t kNone = UINT32_MAX;
+  // A slot of the group slab. Slots are reused, keeping their buffers: a scan from random
+  // addresses opens a group per address and rule, most of them dropped soon after.
   struct Group {
+    std::string key;  // its key; index_ views this string while the group is open
+    bool open = false;
     size_t rule = 0;
     std::string host;
-    // Vectors, not deques: a group is often created for one event and dropped, and an empty
-    // vector allocates nothing. Each holds a few dozen elements at most.
+    // Each holds a few dozen elements at most.
     std::vector<SysTime> times;                          // sorted, within `within` of the newest
     std::vector<std::pair<uint64_t, SysTime>> distinct;  // value hash -> newest time (distinct)
     std::vector<std::pair<SysTime, Envelope>> evidence;  // the newest `evidence` of those events
     std::optional<int64_t> fired_window;                 // window_start of the alert raised
     uint32_t evidence_sent = 0;                          // envelopes sent for that alert so far
     SysTime last{};                                      // newest event time in the group
-    std::list<const std::string*>::iterator lru;
+    uint32_t older = kNone;  // least-recently-matched order of open groups
+    uint32_t newer = kNone;
     const HostClock* clock = nullptr;  // the host's entry in hosts_
   };
 
@@ -109,23 +116,27 @@ class Detector {
   void fire(const Rule& rule, const Event& e, const std::string& host, Group& g, SysTime first,
             SysTime last, uint64_t count, std::vector<Detection>& out);
 
-  // Transparent: a group is found by the reused key buffer without copying it.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Groups = std::unordered_map<std::string, Group, KeyHash, std::equal_to<>>;
-  // Drops a group; returns the next one.
-  Groups::iterator erase_group(Groups::iterator it);
+  // Opens a slot for the group keyed key_ (evicting the least recently matched group when
+  // `max_groups` are open) and returns it.
+  uint32_t open_group(size_t rule_index, const std::string& host, SysTime t);
+  void close_group(uint32_t slot);
+  void unlink(uint32_t slot);
+  void link_newest(uint32_t slot);
 
   const Engine& engine_;
   Engine::Scratch scratch_;
   size_t max_groups_;
   uint64_t evicted_ = 0;
   uint64_t since_sweep_ = 0;
-  Groups groups_;
-  std::string key_;                    // group key of the event being processed
-  std::list<const std::string*> lru_;  // keys in groups_, least recently matched first
+  std::deque<Group> slab_;       // deque: slots stay put as it grows (index_ views their keys)
+  std::vector<uint32_t> spare_;  // closed slots
+  struct KeyHash {
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  tsl::robin_map<std::string_view, uint32_t, KeyHash> index_;  // group key -> slot
+  uint32_t oldest_ = kNone;                                    // least recently matched open group
+  uint32_t newest_group_ = kNone;
+  std::string key_;  // group key of the event being processed
   std::unordered_map<std::string, HostClock> hosts_;
   std::vector<std::vector<size_t>> followers_;   // rule -> the rules whose `after` names it
   std::unordered_map<std::string, Mark> marks_;  // group key of a follower -> its mark

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -280,6 +281,33 @@ TEST_F(DetectorTest, GroupCapEvictsOldestAndCounts) {
   for (int i = 0; i < 4; ++i) EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.2")).empty());
   EXPECT_EQ(d.evicted_groups(), 2u);
   EXPECT_EQ(d.process(ssh(kT0, "10.0.0.2")).size(), 1u);
+}
+
+TEST_F(DetectorTest, AReusedGroupSlotCarriesNothingOver) {
+  // One slot: .1 fires in it, .2 evicts .1 and takes the slot. .2 must start from nothing (not
+  // fold into .1's alert, not count .1's events), and so must .1 when it comes back.
+  Detector d(*engine_, 1);
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1")).empty());
+  ASSERT_EQ(d.process(ssh(kT0, "10.0.0.1")).size(), 1u);
+  std::vector<std::string> second;  // the lines of .2
+  std::vector<Detection> fired;
+  for (int i = 0; i < 5; ++i) {
+    const Event e = ssh(kT0, "10.0.0.2");
+    second.push_back(e.env.msg);
+    fired = d.process(e);
+    if (i < 4) {
+      EXPECT_TRUE(fired.empty());
+    }
+  }
+  ASSERT_EQ(fired.size(), 1u);
+  EXPECT_EQ(fired[0].count, 5u);
+  ASSERT_EQ(fired[0].evidence.size(), 3u);  // the rule keeps 3
+  for (const auto& env : fired[0].evidence) {
+    EXPECT_NE(std::find(second.begin(), second.end(), env.msg), second.end()) << env.msg;
+  }
+  EXPECT_TRUE(d.process(ssh(kT0, "10.0.0.1")).empty());
+  EXPECT_EQ(d.group_count(), 1u);
+  EXPECT_EQ(d.evicted_groups(), 2u);
 }
 
 TEST_F(DetectorTest, IdleGroupsExpireInTheirHostsEventTime) {
