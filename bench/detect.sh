@@ -46,12 +46,12 @@ fi
 # One core: the figure is per core.
 if [ "$mix" = shared ]; then
   echo "== generated mix"
-  taskset -c 0 build-bench/bin/detect_bench "${rules[@]}" --lines "$lines" --rounds 3 |
+  taskset -c 0 build-bench/bin/detect_bench "${rules[@]}" --lines "$lines" --rounds 5 |
     tee "$tmp/generated.txt"
 fi
 echo "== $mix mix"
 taskset -c 0 build-bench/bin/detect_bench "${rules[@]}" "${mix_args[@]}" --lines "$lines" \
-  --rounds 3 --dump-lines "$tmp/lines.txt" --dump-patterns "$tmp/patterns.ere" | tee "$tmp/out.txt"
+  --rounds 5 --dump-lines "$tmp/lines.txt" --dump-patterns "$tmp/patterns.ere" | tee "$tmp/out.txt"
 
 # GNU grep over the same patterns: drop those it cannot read as POSIX ERE (PCRE-only syntax such
 # as (?i), \d or \xNN, which ERE would misread, some as "match anything"), and give it the first

