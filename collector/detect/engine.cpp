@@ -51,14 +51,16 @@ struct Pattern {
   unsigned flags = 0;
 };
 
-// Compiles patterns into one block-mode database; the error names the failing pattern's index.
-Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, const std::vector<unsigned>& ids,
-                            size_t* failed_index) {
+// Compiles patterns into one block-mode database, pattern i with Hyperscan id i; the error names
+// the failing pattern's index.
+Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, size_t* failed_index) {
   std::vector<const char*> exprs;
   std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
   for (const auto& p : patterns) {
     exprs.push_back(p.expression.c_str());
     flags.push_back(p.flags);
+    ids.push_back(static_cast<unsigned>(ids.size()));
   }
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
@@ -74,6 +76,15 @@ Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, const std::vec
   return DatabasePtr(db);
 }
 
+// One block scan of `value`. Fails only on misuse (wrong scratch, corrupt database), which build()
+// rules out.
+void scan_value(const hs_database_t* db, std::string_view value, hs_scratch_t* scratch,
+                match_event_handler on_match, void* ctx) {
+  static constexpr char kEmpty[] = "";  // Hyperscan wants a valid pointer even for no bytes
+  hs_scan(db, value.empty() ? kEmpty : value.data(), static_cast<unsigned>(value.size()), 0,
+          scratch, on_match, ctx);
+}
+
 // Whether at least `need` patterns of `db` hit `value` (absent: none). Patterns are SINGLEMATCH,
 // so each reports once; the scan stops as soon as enough did.
 bool scan_count(const hs_database_t* db, std::optional<std::string_view> value, uint32_t need,
@@ -83,9 +94,8 @@ bool scan_count(const hs_database_t* db, std::optional<std::string_view> value, 
     uint32_t have = 0;
     uint32_t need = 0;
   } count{0, need};
-  static constexpr char kEmpty[] = "";  // Hyperscan wants a valid pointer even for no bytes
-  hs_scan(
-      db, value->empty() ? kEmpty : value->data(), static_cast<unsigned>(value->size()), 0, scratch,
+  scan_value(
+      db, *value, scratch,
       [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
         auto& c = *static_cast<Count*>(ctx);
         return ++c.have >= c.need ? 1 : 0;  // non-zero stops the scan
@@ -135,6 +145,18 @@ unsigned hs_flags(const FieldMatcher& m) {
   return f;
 }
 
+namespace {
+
+// Every value of `m` (not kExists), value i as pattern i.
+std::vector<Pattern> value_patterns(const FieldMatcher& m) {
+  std::vector<Pattern> patterns;
+  for (size_t i = 0; i < m.values.size(); ++i)
+    patterns.push_back({hs_expression(m, i), hs_flags(m)});
+  return patterns;
+}
+
+}  // namespace
+
 Status check_rule_patterns(const Rule& rule) {
   std::vector<Pattern> patterns;
   std::vector<const FieldMatcher*> owner;
@@ -148,10 +170,8 @@ Status check_rule_patterns(const Rule& rule) {
     }
   }
   if (patterns.empty()) return Ok{};
-  std::vector<unsigned> ids(patterns.size());
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<unsigned>(i);
   size_t failed = 0;
-  auto db = compile(patterns, ids, &failed);
+  auto db = compile(patterns, &failed);
   if (db.ok()) return Ok{};
   if (failed < owner.size()) {
     const FieldMatcher& m = *owner[failed];
@@ -335,13 +355,13 @@ struct Engine::Settled {
   const std::string* field = nullptr;
 };
 
-// Per-event state is stamped with the event's number (`epoch`) instead of being reset after each
-// event: an entry from an earlier event reads as empty.
 struct Engine::Explained {
   DatabasePtr db;  // every value of one clause, for explain()
   ScratchPtr scratch;
 };
 
+// Per-event state is stamped with the event's number (`epoch`) instead of being reset after each
+// event: an entry from an earlier event reads as empty.
 struct Engine::Scratch::Impl {
   ScratchPtr hs;
   uint32_t epoch = 0;
@@ -504,10 +524,8 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     out.refs.resize(p.refs.size());
     std::vector<uint32_t> next(out.first.begin(), out.first.end() - 1);
     for (size_t i = 0; i < p.refs.size(); ++i) out.refs[next[id_of[i]]++] = p.refs[i];
-    std::vector<unsigned> ids(unique.size());
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<unsigned>(i);
     size_t failed = 0;
-    auto db = compile(unique, ids, &failed);
+    auto db = compile(unique, &failed);
     if (!db.ok()) {
       if (failed < first_use.size()) {
         const size_t i = first_use[failed];
@@ -573,14 +591,8 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   engine->settled_.resize(engine->clause_total_);
   for (const auto& [r, c, flat] : lazy) {
     const FieldMatcher& m = engine->rules_[r].clauses[c];
-    std::vector<Pattern> patterns;
-    std::vector<unsigned> ids;
-    for (size_t i = 0; i < m.values.size(); ++i) {
-      patterns.push_back({hs_expression(m, i), hs_flags(m)});
-      ids.push_back(static_cast<unsigned>(i));
-    }
     size_t failed = 0;
-    auto db = compile(patterns, ids, &failed);
+    auto db = compile(value_patterns(m), &failed);
     if (!db.ok()) {
       return Error{
           fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by Hyperscan: {}",
@@ -638,11 +650,7 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   };
   const auto hs_scan_part = [&](const HsPart& part, std::string_view value) {
     s.current = &part;
-    // Hyperscan wants a valid pointer even for an empty value.
-    static constexpr char kEmpty[] = "";
-    const char* data = value.empty() ? kEmpty : value.data();
-    // Fails only on misuse (wrong scratch, corrupt database), which build() rules out.
-    hs_scan(part.db.get(), data, static_cast<unsigned>(value.size()), 0, s.hs.get(), on_match, &s);
+    scan_value(part.db.get(), value, s.hs.get(), on_match, &s);
   };
   const auto scan = [&](uint32_t index, std::string_view value) {
     const FieldDb& d = dbs_[index];
@@ -730,23 +738,15 @@ std::vector<Engine::RuleMatch> Engine::explain(const Event& e) const {
       // each value that hits.
       Explained& x = explained_[clause_base_[r] + c];
       if (!x.db) {
-        std::vector<Pattern> patterns;
-        std::vector<unsigned> ids;
-        for (uint32_t i = 0; i < m.values.size(); ++i) {
-          patterns.push_back({hs_expression(m, i), hs_flags(m)});
-          ids.push_back(i);
-        }
         size_t failed = 0;
-        auto db = compile(patterns, ids, &failed);  // build() compiled these already
+        auto db = compile(value_patterns(m), &failed);  // build() compiled these already
         hs_scratch_t* raw = nullptr;
         if (!db.ok() || hs_alloc_scratch(db->get(), &raw) != HS_SUCCESS) continue;
         x.db = std::move(db).value();
         x.scratch.reset(raw);
       }
-      static constexpr char kEmpty[] = "";
-      hs_scan(
-          x.db.get(), value->empty() ? kEmpty : value->data(), static_cast<unsigned>(value->size()),
-          0, x.scratch.get(),
+      scan_value(
+          x.db.get(), *value, x.scratch.get(),
           [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
             static_cast<std::vector<uint32_t>*>(ctx)->push_back(id);
             return 0;
