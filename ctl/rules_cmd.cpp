@@ -203,10 +203,7 @@ void print_text(const LineResult& res, const Engine& engine) {
   }
   fmt::print("alerts:\n");
   for (const auto& d : res.detections) {
-    std::string author;
-    for (const auto& r : engine.rules()) {
-      if (r.id == d.rule_id && !r.author.empty()) author = " author=\"" + r.author + "\"";
-    }
+    const std::string author = d.author.empty() ? "" : " author=\"" + d.author + "\"";
     fmt::print("  ALERT {} {} [{}] id={} count={}{}{}\n", d.rule_id, to_string(d.severity),
                join(d.mitre, ","), d.alert_id, d.count,
                d.group.empty() ? "" : " group=" + printable(group_text(d.group)),
@@ -272,9 +269,7 @@ void print_json(const LineResult& res, const Engine& engine) {
     a["alert_id"] = d.alert_id;
     a["count"] = d.count;
     a["title"] = d.title;
-    for (const auto& r : engine.rules()) {
-      if (r.id == d.rule_id && !r.author.empty()) a["author"] = r.author;
-    }
+    if (!d.author.empty()) a["author"] = d.author;
     ordered_json group = ordered_json::object();
     for (const auto& [k, v] : d.group) group[k] = v;
     a["group"] = std::move(group);

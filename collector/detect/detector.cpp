@@ -118,12 +118,10 @@ Detector::Detector(const Engine& engine, size_t max_groups)
       max_groups_(std::max<size_t>(1, max_groups)) {
   const auto& rules = engine.rules();
   followers_.resize(rules.size());
-  std::unordered_map<std::string_view, size_t> index;
-  for (size_t i = 0; i < rules.size(); ++i) index.emplace(rules[i].id, i);
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!rules[i].after) continue;
     // Engine::build refused unknown names, so the lookup succeeds.
-    followers_[index.at(rules[i].after->rule)].push_back(i);
+    followers_[*engine.rule_index(rules[i].after->rule)].push_back(i);
   }
 }
 

@@ -431,10 +431,11 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   std::map<std::string, Pending> by_field;
   std::vector<std::pair<uint32_t, std::string>> exists_fields;  // (flat clause, field)
   std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> lazy;   // (rule, clause, flat clause)
-  std::set<std::string> ids;
-  for (const Rule& rule : engine->rules_) ids.insert(rule.id);
+  for (size_t r = 0; r < engine->rules_.size(); ++r) {
+    engine->index_of_rule_.emplace(engine->rules_[r].id, r);
+  }
   for (const Rule& rule : engine->rules_) {
-    if (rule.after && !ids.count(rule.after->rule)) {
+    if (rule.after && !engine->rule_index(rule.after->rule)) {
       return Error{fmt::format("{}:{}:{}: rule '{}' comes after unknown rule '{}'", rule.file,
                                rule.line, rule.column, rule.id, rule.after->rule)};
     }
@@ -710,6 +711,12 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::optional<size_t> Engine::rule_index(std::string_view id) const {
+  const auto it = index_of_rule_.find(id);
+  if (it == index_of_rule_.end()) return std::nullopt;
+  return it->second;
 }
 
 size_t Engine::database_count() const {

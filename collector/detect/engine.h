@@ -87,6 +87,8 @@ class Engine {
   size_t pattern_count() const { return pattern_count_; }
 
   const std::vector<Rule>& rules() const { return rules_; }
+  // The index into rules() of the rule with this id.
+  std::optional<size_t> rule_index(std::string_view id) const;
 
   // Transparent hashing: look names and values up by string_view without building a string.
   struct NameHash {
@@ -98,6 +100,7 @@ class Engine {
   struct FieldDb;
 
   std::vector<Rule> rules_;
+  tsl::robin_map<std::string_view, size_t, NameHash> index_of_rule_;  // views rules_' ids
   std::vector<FieldDb> dbs_;
   // Open addressing over a power-of-two table: std::unordered_map's division and node hop per
   // lookup showed as the engine's largest cost outside Hyperscan.
