@@ -47,15 +47,9 @@ class Generator {
   }
 
   std::pair<std::string, std::string> next() {  // (src, line)
-    now_ = line_++ / kLinesPerSecond;
-    if (pending_.empty() && u(100) < 2) {  // a whole audit event is 7 lines: ~14 % of the lines
-      for (auto& line : audit_event()) pending_.push_back(std::move(line));
-    }
-    if (!pending_.empty()) {
-      auto line = std::move(pending_.front());
-      pending_.pop_front();
-      return {kAuditLog, std::move(line)};
-    }
+    at_line(line_++);
+    // A whole audit event is 7 lines: ~14 % of the lines.
+    if (in_audit_event() || u(100) < 2) return {kAuditLog, audit_line()};
     const unsigned r = u(98);
     if (r < 32) return {"file:/var/log/nginx/access.log", access()};
     if (r < 53) return {"file:/var/log/auth.log", sshd()};
@@ -66,6 +60,20 @@ class Generator {
   }
 
   static constexpr const char* kAuditLog = "file:/var/log/audit/audit.log";
+
+  // The time of the line being made is that of line `n` of the mix.
+  void at_line(size_t n) { now_ = n / kLinesPerSecond; }
+  // Whether the current audit event has records left.
+  bool in_audit_event() const { return !pending_.empty(); }
+  // Its next record, or the first record of a new event.
+  std::string audit_line() {
+    if (pending_.empty()) {
+      for (auto& line : audit_event()) pending_.push_back(std::move(line));
+    }
+    std::string line = std::move(pending_.front());
+    pending_.pop_front();
+    return line;
+  }
 
   // One execve as auditd writes it: SYSCALL, EXECVE, CWD, two PATH, PROCTITLE and EOE records
   // sharing a serial. Mostly routine commands, a few from an intrusion.
@@ -291,19 +299,15 @@ class SharedMix {
   }
 
   std::pair<std::string, std::string> next() {  // (src, line)
-    if (!pending_.empty()) {
-      auto line = std::move(pending_.front());
-      pending_.pop_front();
-      return {Generator::kAuditLog, std::move(line)};
-    }
+    audit_.at_line(line_++);
+    if (audit_.in_audit_event()) return {Generator::kAuditLog, audit_.audit_line()};
     // 3 draws in 85 are an audit event of 7 lines: about 20 % of the lines.
     unsigned r = static_cast<unsigned>(rng_() % 85);
     for (auto& so : sources_) {
       if (r < so.share) return {so.src, so.lines[so.next++ % so.lines.size()]};
       r -= so.share;
     }
-    for (auto& line : audit_.audit_event()) pending_.push_back(std::move(line));
-    return next();
+    return {Generator::kAuditLog, audit_.audit_line()};
   }
 
  private:
@@ -315,8 +319,8 @@ class SharedMix {
   };
   std::vector<Source> sources_;
   std::mt19937 rng_{42};
-  Generator audit_{43};
-  std::deque<std::string> pending_;
+  Generator audit_{43};  // its audit events, on the mix's clock
+  size_t line_ = 0;
 };
 
 struct Options {
