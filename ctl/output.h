@@ -7,13 +7,12 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/printable.h"
 
 namespace soc::ctl {
 
-// Makes text from logs safe to print on an analyst's terminal: control characters (C0, DEL, C1),
-// bidirectional overrides and bytes that are not valid UTF-8 become visible escapes (\xNN, \u....)
-// instead of moving the cursor, recolouring the screen or reordering what is shown.
-std::string printable(std::string_view text);
+// Text from logs goes through printable() (common/printable.h) before it reaches the terminal.
+using soc::printable;
 
 // Columns a string takes on a terminal, counted as UTF-8 code points (good enough for the Latin
 // and Vietnamese text we show; no wide CJK handling).
