@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -238,6 +239,20 @@ void parse_agent_extras(const std::string& file, const YAML::Node& root, AgentCo
   }
 }
 
+// No input configured: the journal's security entries, so that a config of org, state_dir and
+// brokers ships sshd, sudo and su events. A syslog-only config is a relay and stays one.
+void apply_default_journald(const std::string& file, const YAML::Node& root, AgentConfig& c) {
+  c.journald = security_journald_config();
+  c.journald_default = true;
+  if (const char* dir = std::getenv("SOC_AGENT_JOURNAL_DIRECTORY"); dir && *dir) {
+    if (dir[0] != '/') {
+      yaml_fail(file, root,
+                fmt::format("SOC_AGENT_JOURNAL_DIRECTORY must be an absolute path, got '{}'", dir));
+    }
+    c.journald->directory = dir;
+  }
+}
+
 }  // namespace
 
 Result<AgentConfig> load_agent_config(const std::string& path) {
@@ -273,6 +288,7 @@ Result<AgentConfig> load_agent_config(const std::string& path) {
       for (const auto& l : sl) c.syslog.push_back(parse_syslog_server_config(path, l));
     }
     const YAML::Node files = root["files"];
+    if (!files && !c.journald && c.syslog.empty()) apply_default_journald(path, root, c);
     // 'files' may be left out when the journal or a syslog listener is read instead.
     if ((files || (!c.journald && c.syslog.empty())) &&
         (!files || !files.IsSequence() || files.size() == 0)) {

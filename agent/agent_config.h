@@ -41,6 +41,9 @@ struct AgentConfig {
   std::string topic = "soc.events";
   std::vector<FileInputConfig> files;
   std::optional<JournaldConfig> journald;  // present when the `journald:` key is
+  // No `files:`, `journald:` or `syslog:`: `journald` is security_journald_config() (the local
+  // journal, or $SOC_AGENT_JOURNAL_DIRECTORY when set: tests and containers).
+  bool journald_default = false;
   std::vector<SyslogServerConfig> syslog;  // network listeners (`syslog:` list)
   size_t max_line_bytes = 64 * 1024;
   // Lines produced but not yet acknowledged, and their envelopes' bytes: reading pauses beyond.

@@ -8,6 +8,7 @@
 
 #include "agent/agent.h"
 #include "agent/agent_config.h"
+#include "agent/discovery.h"
 #include "common/logging.h"
 
 namespace {
@@ -60,9 +61,40 @@ int main(int argc, char** argv) {
   std::string check_path;
   app.add_option("-c,--config", config_path, "agent configuration file (YAML)");
   app.add_option("--check-config", check_path, "validate a configuration file and exit");
+  bool discover = false;
+  soc::DiscoveryOptions discovery;
+  std::string discover_write;
+  app.add_flag("--discover", discover,
+               "print a configuration with the inputs that apply to this host and exit");
+  app.add_option("--discover-root", discovery.root,
+                 "with --discover: look for /var/log and /run/log under this directory");
+  app.add_option("--write", discover_write,
+                 "with --discover: check the configuration and write it to this new file");
+  app.add_option("--org", discovery.org, "with --discover: the organisation code to write");
+  app.add_option("--brokers", discovery.brokers,
+                 "with --discover: the SOC's Kafka brokers to write (comma-separated)");
   app.set_version_flag("--version", std::string("soc-agent ") + SOC_VERSION);
   CLI11_PARSE(app, argc, argv);
 
+  if (discover) {
+    const std::string text =
+        soc::render_discovered_config(soc::discover_inputs(discovery), discovery);
+    if (discover_write.empty()) {
+      std::cout << text;
+      return 0;
+    }
+    if (auto st = soc::write_checked_config(discover_write, text); !st) {
+      std::cerr << "soc-agent: " << st.error() << "\n";
+      return 2;
+    }
+    std::cerr << "soc-agent: wrote " << discover_write << "\n";
+    return 0;
+  }
+  if (!discover_write.empty() || discovery.root != "/" || !discovery.org.empty() ||
+      !discovery.brokers.empty()) {
+    std::cerr << "soc-agent: --write, --discover-root, --org and --brokers go with --discover\n";
+    return 2;
+  }
   if (!check_path.empty()) {
     auto cfg = soc::load_agent_config(check_path);
     if (!cfg) {
@@ -71,7 +103,11 @@ int main(int argc, char** argv) {
     }
     std::cout << check_path << ": OK (" << cfg->files.size() << " file inputs"
               << (cfg->spool.enabled ? ", disk spool" : "") << (cfg->redaction ? ", redaction" : "")
-              << (cfg->metrics_listen.empty() ? "" : ", /metrics") << ")\n";
+              << (cfg->metrics_listen.empty() ? "" : ", /metrics")
+              << (cfg->journald_default ? ", no input configured: the journal's security entries"
+                  : cfg->journald       ? ", journal"
+                                        : "")
+              << ")\n";
     return 0;
   }
   if (config_path.empty()) {
@@ -86,6 +122,12 @@ int main(int argc, char** argv) {
   if (!soc::init_logging("soc-agent", cfg->log_level)) {
     std::cerr << "soc-agent: " << config_path << ": unknown log_level '" << cfg->log_level << "'\n";
     return 2;
+  }
+  if (cfg->journald_default) {
+    spdlog::info(
+        "no input configured: reading the {} journal for the security units and "
+        "identifiers",
+        cfg->journald->directory.empty() ? "local" : cfg->journald->directory);
   }
   struct sigaction sa {};
   sa.sa_handler = on_signal;

@@ -75,4 +75,13 @@ JournaldConfig parse_journald_config(const std::string& file, const YAML::Node& 
   return c;
 }
 
+JournaldConfig security_journald_config(unsigned logs) {
+  JournaldConfig c;
+  for (const auto& m : kSecurityJournal) {
+    if ((logs & static_cast<unsigned>(m.log)) == 0) continue;
+    (m.unit ? c.units : c.identifiers).emplace_back(m.name);
+  }
+  return c;
+}
+
 }  // namespace soc

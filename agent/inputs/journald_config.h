@@ -35,6 +35,61 @@ struct JournaldConfig {
 // whole local journal. Throws YamlError ("FILE:LINE:COL: reason") on a bad value.
 JournaldConfig parse_journald_config(const std::string& file, const YAML::Node& node);
 
+// The journal entries worth shipping from any Linux host: the programs whose lines the collector's
+// decoders know (sshd, sudo, su, logins, account tools, cron, auditd) and the rules watch. The
+// agent reads them when its configuration names no input at all, and --discover proposes them.
+// Each belongs to the log file a syslog daemon writes the same lines to, so discovery can leave
+// out what a shipped file already covers. Units and identifiers are ORed by the input.
+enum class SecurityLog : unsigned { kAuth = 1, kCron = 2, kAudit = 4 };
+inline constexpr unsigned kAllSecurityLogs = 7;
+
+struct SecurityJournalMatch {
+  const char* name;
+  bool unit;  // _SYSTEMD_UNIT; else SYSLOG_IDENTIFIER
+  SecurityLog log;
+};
+
+inline constexpr SecurityJournalMatch kSecurityJournal[] = {
+    {"ssh.service", true, SecurityLog::kAuth},  // Debian's name
+    {"sshd.service", true, SecurityLog::kAuth},
+    {"systemd-logind.service", true, SecurityLog::kAuth},
+    {"sshd", false, SecurityLog::kAuth},
+    {"sshd-session", false, SecurityLog::kAuth},  // OpenSSH 9.8+
+    {"sudo", false, SecurityLog::kAuth},
+    {"su", false, SecurityLog::kAuth},
+    {"login", false, SecurityLog::kAuth},
+    {"systemd-logind", false, SecurityLog::kAuth},
+    {"pkexec", false, SecurityLog::kAuth},
+    {"polkitd", false, SecurityLog::kAuth},
+    {"useradd", false, SecurityLog::kAuth},
+    {"userdel", false, SecurityLog::kAuth},
+    {"usermod", false, SecurityLog::kAuth},
+    {"groupadd", false, SecurityLog::kAuth},
+    {"groupdel", false, SecurityLog::kAuth},
+    {"groupmod", false, SecurityLog::kAuth},
+    {"passwd", false, SecurityLog::kAuth},
+    {"chpasswd", false, SecurityLog::kAuth},
+    {"chage", false, SecurityLog::kAuth},
+    {"gpasswd", false, SecurityLog::kAuth},
+    {"chsh", false, SecurityLog::kAuth},
+    {"newusers", false, SecurityLog::kAuth},
+    {"cron.service", true, SecurityLog::kCron},
+    {"crond.service", true, SecurityLog::kCron},
+    {"CRON", false, SecurityLog::kCron},
+    {"cron", false, SecurityLog::kCron},
+    {"crond", false, SecurityLog::kCron},
+    {"crontab", false, SecurityLog::kCron},
+    {"auditd.service", true, SecurityLog::kAudit},
+    {"auditd", false, SecurityLog::kAudit},
+    {"audispd", false, SecurityLog::kAudit},
+    {"audisp-syslog", false, SecurityLog::kAudit},
+    {"audit", false, SecurityLog::kAudit},  // kernel audit records when journald takes them
+};
+
+// The local journal, from its end, filtered on kSecurityJournal's entries of the given logs
+// (a bit set of SecurityLog).
+JournaldConfig security_journald_config(unsigned logs = kAllSecurityLogs);
+
 // The syslog severity names journalctl uses (emerg .. debug), indexed by PRIORITY.
 inline constexpr const char* kJournaldPriorityNames[] = {"emerg",   "alert",  "crit", "err",
                                                          "warning", "notice", "info", "debug"};

@@ -411,7 +411,11 @@ TEST_F(JournaldConfigTest, JournaldAloneIsEnoughAndDefaultsAreSane) {
   EXPECT_FALSE(c->journald->max_priority.has_value());
   EXPECT_FALSE(c->journald->user_journals);
 
-  EXPECT_FALSE(load("").ok()) << "no input at all must still be refused";
+  // No input at all: the security journal default (issue 21; agent_discovery_test.cpp).
+  auto nothing = load("");
+  ASSERT_TRUE(nothing.ok()) << nothing.error();
+  EXPECT_TRUE(nothing->journald_default);
+  EXPECT_FALSE(c->journald_default) << "an explicit `journald:` is not the default";
   auto none = load("files: [/var/log/auth.log]\n");
   ASSERT_TRUE(none.ok()) << none.error();
   EXPECT_FALSE(none->journald.has_value());
