@@ -32,12 +32,14 @@ set(_soc_pkg ${CMAKE_CURRENT_LIST_DIR})
 
 set(CPACK_DEBIAN_AGENT_PACKAGE_NAME soc-agent)
 set(CPACK_DEBIAN_AGENT_PACKAGE_DEPENDS "adduser")
+# No conffiles: postinst writes /etc/soc/agent.yaml for the host (soc-agent --discover) when
+# there is none, and never touches an existing one; postrm removes it on purge.
 set(CPACK_DEBIAN_AGENT_PACKAGE_CONTROL_EXTRA
-  "${_soc_pkg}/agent/conffiles;${_soc_pkg}/agent/postinst;${_soc_pkg}/agent/prerm;${_soc_pkg}/agent/postrm")
+  "${_soc_pkg}/agent/postinst;${_soc_pkg}/agent/prerm;${_soc_pkg}/agent/postrm")
 set(CPACK_COMPONENT_AGENT_DESCRIPTION
   "SOC agent: ships log lines to the provincial SOC through Kafka
-soc-agent tails log files (with rotation and truncation) and ships every line to
-Kafka at least once, with checkpoints that advance only after Kafka acknowledged.
+soc-agent tails log files (with rotation and truncation) and the journal, and ships
+every line to Kafka at least once, with checkpoints that advance only after Kafka acknowledged.
 Runs as the system user soc-agent under a hardened systemd unit.")
 
 set(CPACK_DEBIAN_COLLECTOR_PACKAGE_NAME soc-collector)

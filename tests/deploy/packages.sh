@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Debian packages: cpack packages the binaries already built in SOC_BUILD (no compilation)
 # into a temporary directory; dpkg-deb then checks what a sysadmin gets:
-# - soc-agent: the agent, its unit, /etc/soc/agent.yaml as a conffile, its docs, and nothing of
-#   the collector (no collector binary, no Hyperscan/RocksDB libraries in Depends);
+# - soc-agent: the agent, its unit, its docs with the example config, no conffile (postinst
+#   writes /etc/soc/agent.yaml with --discover), and nothing of the collector (no collector
+#   binary, no Hyperscan/RocksDB libraries in Depends);
 # - soc-collector: collector and socctl, unit, /etc/soc/collector.yaml as a conffile, every
 #   shipped rule under /usr/share/soc/rules, docs;
 # - maintainer scripts that create the system user idempotently, call systemctl only when
@@ -60,9 +61,10 @@ lacks() {
   done
 }
 
-has agent ./usr/bin/soc-agent ./etc/soc/agent.yaml ./usr/lib/systemd/system/soc-agent.service \
-  ./usr/share/doc/soc-agent/sysadmin-guide.md ./usr/share/doc/soc-agent/architecture.md
-lacks agent ./usr/bin/soc-collector ./usr/bin/socctl ./etc/soc/collector.yaml
+has agent ./usr/bin/soc-agent ./usr/lib/systemd/system/soc-agent.service \
+  ./usr/share/doc/soc-agent/sysadmin-guide.md ./usr/share/doc/soc-agent/architecture.md \
+  ./usr/share/doc/soc-agent/agent.yaml.example
+lacks agent ./usr/bin/soc-collector ./usr/bin/socctl ./etc/soc/collector.yaml ./etc/soc/agent.yaml
 has collector ./usr/bin/soc-collector ./usr/bin/socctl ./etc/soc/collector.yaml \
   ./usr/lib/systemd/system/soc-collector.service ./usr/share/soc/rules/README.md \
   ./usr/share/doc/soc-collector/sysadmin-guide.md \
@@ -81,10 +83,11 @@ cmp -s "$T/agent.root/usr/lib/systemd/system/soc-agent.service" "$SOC_SRC/system
   fail "packaged soc-agent.service differs from systemd/soc-agent.service"
 cmp -s "$T/collector.root/etc/soc/collector.yaml" "$SOC_SRC/config/collector.yaml" ||
   fail "packaged collector.yaml differs from config/collector.yaml"
+cmp -s "$T/agent.root/usr/share/doc/soc-agent/agent.yaml.example" "$SOC_SRC/config/agent.yaml" ||
+  fail "packaged agent.yaml.example differs from config/agent.yaml"
 
-# Conffiles: exactly the config of each package.
-[ "$(cat "$T/agent.ctl/conffiles")" = /etc/soc/agent.yaml ] ||
-  fail "soc-agent conffiles: $(cat "$T/agent.ctl/conffiles")"
+# Conffiles: the collector's config; none for the agent, whose config postinst writes.
+[ ! -s "$T/agent.ctl/conffiles" ] || fail "soc-agent conffiles: $(cat "$T/agent.ctl/conffiles")"
 [ "$(cat "$T/collector.ctl/conffiles")" = /etc/soc/collector.yaml ] ||
   fail "soc-collector conffiles: $(cat "$T/collector.ctl/conffiles")"
 
@@ -128,6 +131,8 @@ for pkg in agent collector; do
   grep -q "deluser --system .*$user" "$c/postrm" || fail "soc-$pkg postrm: purge keeps the user"
 done
 grep -q 'rm -rf /var/lib/soc-agent' "$T/agent.ctl/postrm" || fail "soc-agent purge keeps its state"
+grep -q 'rm -f /etc/soc/agent.yaml' "$T/agent.ctl/postrm" ||
+  fail "soc-agent purge keeps the config postinst wrote"
 grep -q 'rm -rf /var/lib/soc-collector' "$T/collector.ctl/postrm" &&
   fail "soc-collector purge must keep the alert store"
 
@@ -135,7 +140,7 @@ grep -q 'rm -rf /var/lib/soc-collector' "$T/collector.ctl/postrm" &&
 # pretend the user exists after the first run.
 stub="$T/stub"
 mkdir -p "$stub"
-for cmd in adduser addgroup install systemctl; do
+for cmd in adduser addgroup install systemctl soc-agent chgrp chmod; do
   printf '#!/bin/sh\necho "%s $*" >>"%s/calls"\n' "$cmd" "$T" >"$stub/$cmd"
 done
 printf '#!/bin/sh\n[ -f "%s/exists-$2" ]\n' "$T" >"$stub/getent"
@@ -151,6 +156,16 @@ PATH="$stub:$PATH" sh "$T/agent.ctl/postinst" configure "0.0.9-1" >/dev/null ||
   fail "soc-agent postinst failed (upgrade)"
 grep -q '^add' "$T/calls" && fail "postinst re-created an existing user: $(cat "$T/calls")"
 grep -q '^install -d -o soc-agent' "$T/calls" || fail "postinst did not fix the state directory"
+# The config is written by --discover only where there is none (this machine's /etc/soc/agent.yaml
+# decides which; the stubs keep it untouched either way), then given to group soc-agent.
+if [ -e /etc/soc/agent.yaml ]; then
+  grep -q '^soc-agent' "$T/calls" && fail "postinst rewrote an existing /etc/soc/agent.yaml"
+else
+  grep -qx 'soc-agent --discover --write /etc/soc/agent.yaml' "$T/calls" ||
+    fail "postinst did not write the config with --discover: $(cat "$T/calls")"
+  grep -qx 'chgrp soc-agent /etc/soc/agent.yaml' "$T/calls" || fail "config not given to soc-agent"
+  grep -qx 'chmod 0640 /etc/soc/agent.yaml' "$T/calls" || fail "config not made 0640"
+fi
 
 # The binaries run from the extracted tree and report the package's version.
 for b in agent.root/usr/bin/soc-agent collector.root/usr/bin/soc-collector \
@@ -160,16 +175,17 @@ for b in agent.root/usr/bin/soc-agent collector.root/usr/bin/soc-collector \
 done
 # The packaged configs are valid, and the packaged rule pack compiles (pointed at the extracted
 # tree instead of /usr/share/soc/rules).
-# The agent's example names TLS files under /etc/soc that a sysadmin provides: stand-ins in a
-# scratch directory take their place.
-mkdir -p "$T/etc-soc"
-sed "s#/etc/soc/#$T/etc-soc/#g" "$T/agent.root/etc/soc/agent.yaml" >"$T/agent.yaml"
-grep -o "$T/etc-soc/[^ ]*" "$T/agent.yaml" | while IFS= read -r f; do
-  mkdir -p "$(dirname "$f")"
-  : >"$f"
-done
-"$T/agent.root/usr/bin/soc-agent" --check-config "$T/agent.yaml" >/dev/null 2>"$T/check.err" ||
-  fail "packaged agent.yaml does not pass --check-config: $(cat "$T/check.err")"
+# The agent's example passes as shipped, on a host without TLS files; so does a configuration the
+# packaged binary discovers (written as postinst does, in a scratch tree).
+"$T/agent.root/usr/bin/soc-agent" --check-config \
+  "$T/agent.root/usr/share/doc/soc-agent/agent.yaml.example" >/dev/null 2>"$T/check.err" ||
+  fail "packaged agent.yaml.example does not pass --check-config: $(cat "$T/check.err")"
+mkdir -p "$T/host/var/log/nginx"
+echo "GET /" >"$T/host/var/log/nginx/access.log"
+"$T/agent.root/usr/bin/soc-agent" --discover --discover-root "$T/host" --write "$T/discovered.yaml" \
+  2>"$T/check.err" || fail "packaged soc-agent --discover --write failed: $(cat "$T/check.err")"
+"$T/agent.root/usr/bin/soc-agent" --check-config "$T/discovered.yaml" >/dev/null 2>"$T/check.err" ||
+  fail "discovered agent.yaml does not pass --check-config: $(cat "$T/check.err")"
 sed "s#dir: /usr/share/soc/rules#dir: $T/collector.root/usr/share/soc/rules#" \
   "$T/collector.root/etc/soc/collector.yaml" >"$T/collector.yaml"
 grep -q "dir: $T/collector.root/usr/share/soc/rules" "$T/collector.yaml" ||
