@@ -37,12 +37,17 @@ size_t decode_utf8(std::string_view s, size_t i, char32_t& cp) {
   return n;
 }
 
-bool unsafe(char32_t cp) {
-  return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||  // C0, DEL, C1 (8-bit CSI, NEL)
-         (cp >= 0x200B && cp <= 0x200F) ||                         // zero-width and direction marks
-         cp == 0x2028 || cp == 0x2029 ||                           // line and paragraph separators
+// Unsafe on a terminal besides the C0 controls.
+bool unsafe_above_c0(char32_t cp) {
+  return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||  // DEL, C1 (8-bit CSI, NEL)
+         (cp >= 0x200B && cp <= 0x200F) ||            // zero-width and direction marks
+         cp == 0x2028 || cp == 0x2029 ||              // line and paragraph separators
          (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||  // bidi controls
          cp == 0xFEFF;                                                        // byte-order mark
+}
+
+bool unsafe(char32_t cp) {
+  return cp < 0x20 || unsafe_above_c0(cp);
 }
 
 void escape(std::string_view s, std::string& out) {
@@ -95,6 +100,27 @@ bool is_printable(std::string_view s) {
     i += n;
   }
   return true;
+}
+
+std::string json_safe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    const size_t n = decode_utf8(s, i, cp);
+    if (n == 0) {
+      out += "\\ufffd";  // the replacement character, as nlohmann's error_handler_t::replace
+      ++i;
+      continue;
+    }
+    if (unsafe_above_c0(cp)) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
+    } else {
+      out.append(s.data() + i, n);
+    }
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace soc

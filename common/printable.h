@@ -23,4 +23,12 @@ std::string printable_bounded(std::string_view text, size_t max_bytes = 256);
 // True when printable(text) would change nothing.
 bool is_printable(std::string_view text);
 
+// JSON for a terminal. JSON allows DEL, C1 controls, line separators, zero-width, direction and
+// bidi marks and the BOM raw inside strings, and a terminal would act on them: json_safe() takes
+// text nlohmann::json dumped (which escapes C0 controls in strings and puts only spaces and
+// newlines between tokens) and writes each of those code points as \uXXXX, and a byte that is not
+// valid UTF-8 as \ufffd. They can only occur inside strings, so parsing the result gives back the
+// same values; other text (Vietnamese included) stays readable.
+std::string json_safe(std::string_view dumped);
+
 }  // namespace soc

@@ -8,6 +8,73 @@
 #include <sstream>
 
 namespace soc {
+namespace {
+
+constexpr const char* kOpenQuote = "quoted string not closed before the end of the file";
+
+Error syntax_error(const std::string& name, const YAML::Mark& at, const std::string& why) {
+  return Error{
+      fmt::format("{}:{}:{}: YAML syntax error: {}", name, at.line + 1, at.column + 1, why)};
+}
+
+bool later(const YAML::Mark& a, const YAML::Mark& b) {
+  return a.line > b.line || (a.line == b.line && a.column > b.column);
+}
+
+// The start of the scalar that begins last in the document. The depth bound keeps an alias cycle
+// (`&a [*a]`) from recursing forever.
+void last_scalar(const YAML::Node& n, YAML::Mark& last, int depth = 0) {
+  if (depth > 256) return;
+  if (n.IsScalar()) {
+    if (later(n.Mark(), last)) last = n.Mark();
+  } else if (n.IsSequence()) {
+    for (const auto& item : n) last_scalar(item, last, depth + 1);
+  } else if (n.IsMap()) {
+    for (const auto& kv : n) {
+      last_scalar(kv.first, last, depth + 1);
+      last_scalar(kv.second, last, depth + 1);
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<YAML::Mark> yaml_open_quote(const std::string& text) {
+  if (text.find_first_of("\"'") == std::string::npos) return std::nullopt;
+  // With a document-end marker appended, the marker lands inside a string left open, which
+  // yaml-cpp does reject; in any other text it changes nothing.
+  try {
+    YAML::Load(text + "\n...\n");
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    if (e.msg != YAML::ErrorMsg::DOC_IN_SCALAR) return std::nullopt;
+  }
+  // The open string runs to the end of the text, so it is the scalar that begins last. (The line
+  // break added makes yaml-cpp take the string silently when the text had no final one.)
+  try {
+    const YAML::Node doc = YAML::Load(text + "\n");
+    YAML::Mark at = YAML::Mark::null_mark();
+    last_scalar(doc, at);
+    if (!at.is_null()) return at;
+  } catch (const YAML::Exception&) {
+  }
+  return std::nullopt;
+}
+
+Result<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    // Without a final line break yaml-cpp does see the open string, but names the end of the file.
+    if (e.msg == YAML::ErrorMsg::EOF_IN_SCALAR) {
+      if (const auto at = yaml_open_quote(text)) return syntax_error(name, *at, kOpenQuote);
+    }
+    return syntax_error(name, e.mark, e.msg);
+  }
+  if (const auto at = yaml_open_quote(text)) return syntax_error(name, *at, kOpenQuote);
+  return doc;
+}
 
 Result<YAML::Node> load_yaml_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -15,12 +82,7 @@ Result<YAML::Node> load_yaml_file(const std::string& path) {
   std::stringstream buf;
   buf << in.rdbuf();
   if (in.bad()) return Error{fmt::format("{}: cannot read: {}", path, std::strerror(errno))};
-  try {
-    return YAML::Load(buf.str());
-  } catch (const YAML::Exception& e) {
-    return Error{fmt::format("{}:{}:{}: YAML syntax error: {}", path, e.mark.line + 1,
-                             e.mark.column + 1, e.msg)};
-  }
+  return parse_yaml_text(buf.str(), path);
 }
 
 std::string yaml_location(const std::string& file, const YAML::Node& node) {

@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +20,16 @@ class YamlError : public std::runtime_error {
 
 // Parses a file; a missing file, an unreadable one or a syntax error becomes an Error naming it.
 Result<YAML::Node> load_yaml_file(const std::string& path);
+
+// Parses YAML text (the first document); a syntax error becomes
+// "name:line:column: YAML syntax error: ...", a quoted string left open included (at its opening
+// quote; see yaml_open_quote).
+Result<YAML::Node> parse_yaml_text(const std::string& text, const std::string& name);
+
+// Where a quoted string of the first document opens that is never closed. yaml-cpp 0.7 takes such
+// a string silently when the text ends with a line break: it swallows the rest of the file, and a
+// loader would then complain of missing keys instead.
+std::optional<YAML::Mark> yaml_open_quote(const std::string& text);
 
 // "file:line:column" of a node (1-based), or just "file" when the node has no mark.
 std::string yaml_location(const std::string& file, const YAML::Node& node);

@@ -27,13 +27,14 @@ struct ShowOptions {
 };
 
 int fail(const std::string& message) {
-  fmt::print(stderr, "socctl: {}\n", message);
-  return kExitFailure;
+  return report_failure(message);
 }
 
 std::string dump(const nlohmann::json& j) {
-  // Text fields that are not valid UTF-8 (from log lines) must not abort the output.
-  return j.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+  // Text fields that are not valid UTF-8 (from log lines) must not abort the output, and what a
+  // terminal would act on is escaped (json_safe).
+  return json_safe(
+      j.dump(2, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace));
 }
 
 std::string join_group(const Alert& a) {
@@ -116,7 +117,7 @@ int run_show(const ShowOptions& o) {
   if (!store) return fail(store.error());
   auto alert = (*store)->get(o.id);
   if (!alert) return fail(alert.error());
-  if (!alert->has_value()) return fail("no alert with id " + printable(o.id));
+  if (!alert->has_value()) return fail("no alert with id " + o.id);
   if (o.format == "json") {
     fmt::print("{}\n", dump(to_json(**alert)));
   } else {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <string_view>
 
 namespace CLI {
 class App;
@@ -17,5 +18,9 @@ using CommandAction = std::function<int()>;
 // Exit statuses shared by all commands.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command could not do its job; stderr says why
+
+// Prints "socctl: MESSAGE" to stderr, escaped line by line with printable() (messages quote file
+// names and input), and returns kExitFailure. Defined in output.cpp.
+int report_failure(std::string_view message);
 
 }  // namespace soc::ctl

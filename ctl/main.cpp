@@ -31,7 +31,6 @@ int main(int argc, char** argv) {
   try {
     return selected();
   } catch (const std::exception& e) {  // a last resort: report, never abort with a core dump
-    fmt::print(stderr, "socctl: {}\n", e.what());
-    return soc::ctl::kExitFailure;
+    return soc::ctl::report_failure(e.what());  // escaped: it may quote input
   }
 }

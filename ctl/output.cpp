@@ -5,11 +5,31 @@
 #include <algorithm>
 #include <ctime>
 
+#include "ctl/command.h"
+
 namespace soc::ctl {
 
 size_t display_width(std::string_view s) {
   return static_cast<size_t>(
       std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string printable_lines(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t start = 0;;) {
+    const size_t end = s.find('\n', start);
+    out += printable(s.substr(start, end == std::string_view::npos ? s.npos : end - start));
+    if (end == std::string_view::npos) break;
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+int report_failure(std::string_view message) {
+  fmt::print(stderr, "socctl: {}\n", printable_lines(message));
+  return kExitFailure;
 }
 
 std::string format_local_seconds(SysTime t) {

@@ -18,6 +18,9 @@ using soc::printable;
 // and Vietnamese text we show; no wide CJK handling).
 size_t display_width(std::string_view text);
 
+// printable() line by line: a message of several lines (a loader's errors) keeps its line breaks.
+std::string printable_lines(std::string_view text);
+
 // Local time to the second, e.g. "2026-11-23 19:47:00".
 std::string format_local_seconds(SysTime t);
 

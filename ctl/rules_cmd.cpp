@@ -32,8 +32,7 @@ inline constexpr const char* kRulesEnv = "SOC_RULES";
 using ordered_json = nlohmann::ordered_json;
 
 int fail(const std::string& message) {
-  fmt::print(stderr, "socctl: {}\n", message);
-  return kExitFailure;
+  return report_failure(message);
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -73,7 +72,7 @@ int run_check(const CheckOptions& o) {
   } else {
     errors.push_back(engine.error());
   }
-  for (const auto& e : errors) fmt::print(stderr, "{}\n", printable(e));
+  for (const auto& e : errors) fmt::print(stderr, "{}\n", printable_lines(e));
   fmt::print(
       "{}: {} files, {} rules loaded ({} low, {} medium, {} high, {} critical; {} with "
       "threshold, {} with condition, {} from Sigma), {} errors\n",
@@ -158,11 +157,16 @@ std::string threshold_text(const Rule& r, const Detector::ThresholdState& st, co
 
 void print_text(const LineResult& res, const Engine& engine) {
   fmt::print("--- line {}: {}\n", res.number, printable(res.line));
+  // Field names come from the log too (keys of JSON lines), so both columns are escaped.
+  std::vector<std::pair<std::string, std::string>> fields;
   size_t width = 0;
-  for (const auto& [k, v] : res.event.fields.all()) width = std::max(width, k.size());
-  fmt::print("fields:\n");
   for (const auto& [k, v] : res.event.fields.all()) {
-    fmt::print("  {:<{}}  {}\n", k, width, printable(v));
+    fields.emplace_back(printable(k), printable(v));
+    width = std::max(width, display_width(fields.back().first));
+  }
+  fmt::print("fields:\n");
+  for (const auto& [k, v] : fields) {
+    fmt::print("  {}{}  {}\n", k, std::string(width - display_width(k), ' '), v);
   }
   if (res.matches.empty()) {
     fmt::print("rules matched: none\n");
@@ -171,14 +175,15 @@ void print_text(const LineResult& res, const Engine& engine) {
   }
   for (size_t i = 0; i < res.matches.size(); ++i) {
     const Rule& r = engine.rules()[res.matches[i].rule];
-    fmt::print("  {} ({}{}{}): {}\n", r.id, to_string(r.severity), r.mitre.empty() ? "" : ", ",
-               join(r.mitre, ", "), printable(r.title));
+    fmt::print("  {} ({}{}{}): {}\n", printable(r.id), to_string(r.severity),
+               r.mitre.empty() ? "" : ", ", printable(join(r.mitre, ", ")), printable(r.title));
     // The match/not form needs no condition line: its hits say it all.
     if (r.condition_text != "match" && r.condition_text != "match and not not") {
       fmt::print("    condition: {}\n", printable(r.condition_text));
     }
     for (const auto& h : res.matches[i].hits) {
-      fmt::print("    {}: {}\n", selection_of(r, h.clause), printable(describe_hit(r, h)));
+      fmt::print("    {}: {}\n", printable(selection_of(r, h.clause)),
+                 printable(describe_hit(r, h)));
     }
     if (const auto& st = res.thresholds[i]) {
       const Detection* d = detection_for(res, r);
@@ -190,10 +195,11 @@ void print_text(const LineResult& res, const Engine& engine) {
         }
         group = " (group " + group_text(g) + ")";
       }
-      fmt::print("    threshold: {}{}\n", threshold_text(r, *st, d), printable(group));
+      fmt::print("    threshold: {}{}\n", printable(threshold_text(r, *st, d)), printable(group));
     }
     if (r.after) {
-      fmt::print("    after: {} within {}s: {}\n", r.after->rule, r.after->within_seconds,
+      fmt::print("    after: {} within {}s: {}\n", printable(r.after->rule),
+                 r.after->within_seconds,
                  res.after_met[i] ? "met" : "not met for this group (no alert)");
     }
   }
@@ -204,17 +210,19 @@ void print_text(const LineResult& res, const Engine& engine) {
   fmt::print("alerts:\n");
   for (const auto& d : res.detections) {
     const std::string author = d.author.empty() ? "" : " author=\"" + d.author + "\"";
-    fmt::print("  ALERT {} {} [{}] id={} count={}{}{}\n", d.rule_id, to_string(d.severity),
-               join(d.mitre, ","), d.alert_id, d.count,
+    fmt::print("  ALERT {} {} [{}] id={} count={}{}{}\n", printable(d.rule_id),
+               to_string(d.severity), printable(join(d.mitre, ",")), printable(d.alert_id), d.count,
                d.group.empty() ? "" : " group=" + printable(group_text(d.group)),
                printable(author));
   }
   fmt::print("\n");
 }
 
-// Text from log lines may hold bytes that are not UTF-8: replace rather than abort.
+// Text from log lines may hold bytes that are not UTF-8: replace rather than abort. What a
+// terminal would act on is escaped (json_safe).
 std::string dump(const ordered_json& j) {
-  return j.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+  return json_safe(
+      j.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace));
 }
 
 void print_json(const LineResult& res, const Engine& engine) {

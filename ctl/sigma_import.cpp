@@ -77,16 +77,10 @@ std::string group_of(const SigmaRefusal& r) {
 
 int run_import_sigma(const SigmaImportOptions& o) {
   auto inputs = collect(o.sources);
-  if (!inputs) {
-    fmt::print(stderr, "socctl: {}\n", inputs.error());
-    return kExitFailure;
-  }
+  if (!inputs) return report_failure(inputs.error());
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
-  if (ec) {
-    fmt::print(stderr, "socctl: {}: cannot create: {}\n", o.out_dir, ec.message());
-    return kExitFailure;
-  }
+  if (ec) return report_failure(fmt::format("{}: cannot create: {}", o.out_dir, ec.message()));
 
   std::set<std::string> ids;
   std::vector<Rule> converted;
@@ -96,7 +90,7 @@ int run_import_sigma(const SigmaImportOptions& o) {
   for (const auto& in : *inputs) {
     auto text = read_file(in.file);
     if (!text) {
-      fmt::print(stderr, "socctl: {}\n", text.error());
+      report_failure(text.error());
       io_error = true;
       continue;
     }
@@ -109,7 +103,7 @@ int run_import_sigma(const SigmaImportOptions& o) {
       ++refused;
       ++by_group[group_of(out.refusal)];
       if (!o.quiet) {
-        fmt::print("refused {}: {}: {}\n", printable(in.file.string()), out.refusal.kind,
+        fmt::print("refused {}: {}: {}\n", printable(in.file.string()), printable(out.refusal.kind),
                    printable(out.refusal.reason));
       }
       continue;
@@ -121,7 +115,7 @@ int run_import_sigma(const SigmaImportOptions& o) {
     f << out.converted->yaml;
     f.close();
     if (!f) {
-      fmt::print(stderr, "socctl: {}: cannot write\n", dest.string());
+      report_failure(dest.string() + ": cannot write");
       io_error = true;
       continue;
     }
@@ -145,8 +139,7 @@ int run_import_sigma(const SigmaImportOptions& o) {
   const size_t n = converted.size();
   auto engine = Engine::build(std::move(converted));
   if (!engine) {
-    fmt::print(stderr, "socctl: the converted rules do not compile together: {}\n", engine.error());
-    return kExitFailure;
+    return report_failure("the converted rules do not compile together: " + engine.error());
   }
   fmt::print(
       "engine: all {} converted rules compile together ({} Hyperscan databases, {} "

@@ -284,13 +284,9 @@ bool UserDecoders::apply(string_view program, string_view message, Fields& f) co
 Result<UserDecoders> UserDecoders::parse(string_view yaml, const std::string& file) {
   UserDecoders out;
   try {
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(yaml));
-    } catch (const YAML::Exception& e) {
-      return Error{fmt::format("{}:{}:{}: YAML syntax error: {}", file, e.mark.line + 1,
-                               e.mark.column + 1, e.msg)};
-    }
+    auto parsed = parse_yaml_text(std::string(yaml), file);
+    if (!parsed.ok()) return Error{parsed.error()};
+    YAML::Node root = std::move(parsed).value();
     if (root.IsNull()) return out;  // an empty file
     YAML::Node list = root;
     if (root.IsMap()) {

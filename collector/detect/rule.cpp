@@ -664,13 +664,10 @@ Result<std::vector<Rule>> load_rules_file(const std::string& file) {
 }
 
 Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::string& name) {
+  auto doc = parse_yaml_text(text, name);
+  if (!doc.ok()) return Error{doc.error()};
   Loaded l;
-  try {
-    parse_document(name, YAML::Load(text), l);
-  } catch (const YAML::Exception& e) {
-    return Error{fmt::format("{}:{}:{}: YAML syntax error: {}", name, e.mark.line + 1,
-                             e.mark.column + 1, e.msg)};
-  }
+  parse_document(name, doc.value(), l);
   reject_duplicates(l);
   reject_dangling_after(l);
   return finish(std::move(l), false, nullptr);

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "collector/detect/condition.h"
+#include "common/yaml_file.h"
 
 namespace soc {
 namespace {
@@ -720,6 +721,11 @@ SigmaConverted convert(const std::string& text, const std::string& id,
     docs = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     refuse("yaml", fmt::format("YAML syntax error at line {}: {}", e.mark.line + 1, e.msg));
+  }
+  if (const auto at = yaml_open_quote(text)) {  // yaml-cpp may take it silently
+    refuse("yaml", fmt::format("YAML syntax error at line {}: quoted string not closed before the "
+                               "end of the file",
+                               at->line + 1));
   }
   if (docs.size() != 1) {
     refuse("multi-document", "multi-document rule collections (action: global) are not supported");

@@ -44,6 +44,25 @@ grep -qF "$T/bad/sub/broken.yml:10:13: bad severity 'urgent'" "$T/check_bad.err"
 grep -q "2 files, 1 rules loaded .*, 2 errors$" "$T/check_bad.out" ||
   fail "unexpected counts: $(cat "$T/check_bad.out")"
 
+# An unterminated quote is a YAML error at its line, not a "missing severity" further on.
+mkdir -p "$T/quote"
+cat >"$T/quote/open.yml" <<'YAML'
+- id: open-quote
+  title: "unterminated
+  severity: low
+  match: {process.name: sshd}
+YAML
+set +e
+"$CTL" rules check "$T/quote" >"$T/check_quote.out" 2>"$T/check_quote.err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "rules check of an unterminated quote exited $rc, expected 1"
+grep -qxF "$T/quote/open.yml:2:10: YAML syntax error: quoted string not closed before the end of the file" \
+  "$T/check_quote.err" || fail "unterminated quote not reported at its line: $(cat "$T/check_quote.err")"
+if grep -q "missing required key" "$T/check_quote.err"; then
+  fail "unterminated quote reported as a missing key: $(cat "$T/check_quote.err")"
+fi
+
 set +e
 "$CTL" rules check "$T/no-such-dir" >/dev/null 2>&1
 rc=$?

@@ -87,6 +87,11 @@ TEST(DecodeUserDecoder, BadRegexNamesFileLineAndOffset) {
   EXPECT_NE(r.error().find("missing closing parenthesis"), std::string::npos) << r.error();
 }
 
+TEST(DecodeUserDecoder, UnterminatedQuoteIsAYamlErrorAtItsLine) {
+  EXPECT_EQ(parse_error("decoders:\n  - name: a\n    regex: \"^open\n    program: x\n"),
+            "t.yml:3:12: YAML syntax error: quoted string not closed before the end of the file");
+}
+
 TEST(DecodeUserDecoder, BadYamlDuplicatesAndForbiddenTargets) {
   auto y = load_user_decoders(data_dir("bad_yaml"));
   ASSERT_FALSE(y.ok());

@@ -134,6 +134,23 @@ TEST(RuleLoader, SyntaxErrorNamesFileAndLine) {
   EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(rest[0]))) << e;
 }
 
+// A title with an unterminated quote swallowed the rest of the file, and the loader reported the
+// keys after it as missing ("missing required key 'severity'").
+TEST(RuleLoader, UnterminatedQuoteIsAYamlErrorAtItsLine) {
+  const std::string file = write_rules(
+      "- id: quoted\n  title: \"unterminated\n  severity: high\n  match: {process.name: sshd}\n");
+  auto r = load_rules_file(file);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(),
+            file + ":2:10: YAML syntax error: quoted string not closed before the end of the file");
+
+  auto t = load_rules_text("id: x\ntitle: 'open\nseverity: low\n", "inline.yml");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(
+      t.error(),
+      "inline.yml:2:8: YAML syntax error: quoted string not closed before the end of the file");
+}
+
 TEST(RuleLoader, UnknownKeyPointsAtTheKey) {
   const std::string e = error_of("unknown_key.yml");
   EXPECT_EQ(e.rfind(kData + "/errors/unknown_key.yml:4:3: unknown key 'serverity'", 0), 0u) << e;

@@ -252,6 +252,19 @@ TEST(SigmaConvert, EveryFixtureUnderConvertConverts) {
   EXPECT_TRUE(en.ok()) << (en.ok() ? "" : en.error());
 }
 
+// yaml-cpp takes a quote left open to the end of the file silently; the rest of the rule would
+// be inside the string (here the logsource and detection after the title).
+TEST(SigmaConvert, UnterminatedQuoteIsAYamlRefusalAtItsLine) {
+  SigmaOutcome o = convert_sigma(
+      "title: 'open\nlogsource: {category: webserver}\ndetection:\n  a: {cs-method: x}\n  "
+      "condition: a\n",
+      "sigma-x", "x.yml");
+  EXPECT_FALSE(o.converted);
+  EXPECT_EQ(o.refusal.kind, "yaml");
+  EXPECT_EQ(o.refusal.reason,
+            "YAML syntax error at line 1: quoted string not closed before the end of the file");
+}
+
 TEST(SigmaConvert, GarbageIsRefusedNotCrashing) {
   for (const char* text :
        {"", "[1, 2", "just a string", "title: x\ndetection: 5\n",
