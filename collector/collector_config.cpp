@@ -1,5 +1,7 @@
 #include "collector/collector_config.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "collector/decode/decoder.h"
@@ -12,6 +14,26 @@ std::string resolve(const std::string& config_file, const std::string& p) {
   if (p.empty() || p[0] == '/') return p;
   const auto base = std::filesystem::absolute(config_file).parent_path();
   return (base / p).lexically_normal().string();
+}
+
+// What a user decoder may cost before it is disabled (UserDecoders::Limits).
+void parse_decoder_limits(const std::string& path, const YAML::Node& dec,
+                          UserDecoders::Limits& limits) {
+  const auto bounded = [&](const char* key, long long lo, long long hi) {
+    const auto n = yaml_int(path, dec[key], fmt::format("'decoders.{}'", key));
+    if (n < lo || n > hi)
+      yaml_fail(path, dec[key], fmt::format("'{}' must be {} .. {}", key, lo, hi));
+    return n;
+  };
+  if (dec["match_limit"]) {
+    limits.match_limit = static_cast<uint32_t>(bounded("match_limit", 1000, 100'000'000));
+  }
+  if (dec["line_budget_us"]) {
+    limits.line_budget = std::chrono::microseconds(bounded("line_budget_us", 1, 10'000'000));
+  }
+  if (dec["disable_after"]) {
+    limits.disable_after = static_cast<uint32_t>(bounded("disable_after", 1, 1'000'000));
+  }
 }
 
 }  // namespace
@@ -73,16 +95,23 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
       c.skip_broken_rules = yaml_bool(path, rules["skip_broken"], "'rules.skip_broken'");
     }
     if (const auto dec = root["decoders"]) {
-      yaml_check_keys(path, dec, {"dir", "timezone"});
+      yaml_check_keys(path, dec,
+                      {"dir", "timezone", "match_limit", "line_budget_us", "disable_after"});
       if (dec["dir"])
         c.decoders_dir = resolve(path, yaml_string(path, dec["dir"], "'decoders.dir'"));
       if (const auto tz = dec["timezone"]) {
         c.timezone = yaml_string(path, tz, "'decoders.timezone'");
         if (auto zone = LogZone::parse(c.timezone); !zone) yaml_fail(path, tz, zone.error());
       }
+      parse_decoder_limits(path, dec, c.decoder_limits);
     }
     if (const auto d = root["detect"]) {
-      yaml_check_keys(path, d, {"batch_max"});
+      yaml_check_keys(path, d, {"batch_max", "future_tolerance"});
+      if (const auto ft = d["future_tolerance"]) {
+        const auto s = yaml_duration_seconds(path, ft, "'detect.future_tolerance'");
+        if (s < 0 || s > 7 * 86400) yaml_fail(path, ft, "'future_tolerance' must be 0s .. 7d");
+        c.future_tolerance = std::chrono::seconds(s);
+      }
       if (d["batch_max"]) {
         const auto n = yaml_int(path, d["batch_max"], "'detect.batch_max'");
         if (n < 1 || n > 100000) yaml_fail(path, d["batch_max"], "'batch_max' must be 1 .. 100000");

@@ -1,9 +1,11 @@
 // soc-collector's configuration file (YAML).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
+#include "collector/decode/user_decoder.h"
 #include "common/kafka.h"
 #include "common/result.h"
 
@@ -25,6 +27,10 @@ struct CollectorConfig {
   std::string timezone = "Asia/Ho_Chi_Minh";
   bool skip_broken_rules = false;
   size_t batch_max = 2000;  // events decoded, matched and stored per offset commit
+  // decoders.match_limit / line_budget_us / disable_after: what a user decoder may cost.
+  UserDecoders::Limits decoder_limits;
+  // detect.future_tolerance: a line's time further ahead of the read time is not believed.
+  std::chrono::seconds future_tolerance{300};
 };
 
 // Relative paths in the file are taken relative to the file's own directory, so a config that

@@ -65,11 +65,14 @@ soc::Result<std::unique_ptr<soc::Decoder>> load_decoder(const soc::CollectorConf
   if (!cfg.decoders_dir.empty()) {
     auto loaded = soc::load_user_decoders(cfg.decoders_dir);
     if (!loaded) return soc::Error{"broken user decoders:\n" + loaded.error()};
-    spdlog::info("loaded user decoders from {}", cfg.decoders_dir);
     user = std::move(*loaded);
+    user.set_limits(cfg.decoder_limits);
+    spdlog::info(
+        "loaded {} user decoders from {} ({})", user.size(), cfg.decoders_dir,
+        user.jit() ? "PCRE2 JIT" : "PCRE2 interpreter: no JIT where MemoryDenyWriteExecute=yes");
   }
   spdlog::info("zone-less log timestamps are read in {}", zone->name());
-  return std::make_unique<soc::Decoder>(std::move(user), std::move(*zone));
+  return std::make_unique<soc::Decoder>(std::move(user), std::move(*zone), cfg.future_tolerance);
 }
 
 // Settings the running process cannot change: they take effect at the next restart. Names only,

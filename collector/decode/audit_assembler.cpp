@@ -116,6 +116,7 @@ void AuditAssembler::merge(Pending& into, Event& record, std::string_view type) 
   f.set("event.original", env.msg);
   // The event happened when its first record says; a record without a time adds none.
   if (into.event.time == SysTime{}) into.event.time = record.time;
+  into.event.time_untrusted = into.event.time_untrusted || record.time_untrusted;
 }
 
 void AuditAssembler::release(Stream& s, size_t index) {

@@ -240,9 +240,14 @@ int LogZone::offset_at(SysTime read, int agent_offset) const {
 
 Decoder::Decoder() = default;
 
-Decoder::Decoder(UserDecoders user, LogZone zone)
+Decoder::Decoder(UserDecoders user, LogZone zone, std::chrono::seconds future_tolerance)
     : user_(user.size() == 0 ? nullptr : std::make_shared<const UserDecoders>(std::move(user))),
-      zone_(std::move(zone)) {}
+      zone_(std::move(zone)),
+      future_tolerance_(std::max(std::chrono::seconds(0), future_tolerance)) {}
+
+UserDecoders::Stats Decoder::user_decoder_stats() const {
+  return user_ ? user_->stats() : UserDecoders::Stats{};
+}
 
 void Decoder::decode(Event& event) const {
   const Envelope& env = event.env;
@@ -269,7 +274,7 @@ void Decoder::decode(Event& event) const {
     f.set("message", text);
     decode_by_shape(text, read, f, own_time);
     if (user_) user_->apply({}, text, f);
-    event.time = own_time.value_or(read.time);
+    set_time(event, own_time.value_or(read.time), read.time);
     return;
   }
   if (line->host.empty()) f.set("host.name", env.host);
@@ -281,7 +286,15 @@ void Decoder::decode(Event& event) const {
     decode_by_shape(msg, read, f, own_time);
   }
   if (user_) user_->apply(line->program, msg, f);
-  event.time = own_time ? *own_time : line->time.value_or(read.time);
+  set_time(event, own_time ? *own_time : line->time.value_or(read.time), read.time);
+}
+
+void Decoder::set_time(Event& event, SysTime claimed, SysTime read) const {
+  // Thresholds run on event time and a host's newest time expires its open groups: one line
+  // dated ahead would otherwise end a brute force's count (issue 11, item 3).
+  event.time_untrusted = claimed > read + future_tolerance_;
+  event.time = event.time_untrusted ? read : claimed;
+  if (event.time_untrusted) event.fields.set("event.time_untrusted", "true");
 }
 
 }  // namespace soc

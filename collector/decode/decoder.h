@@ -1,6 +1,7 @@
 // The decoding chain for one event: syslog header, then the decoder for the program that logged.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,10 +40,15 @@ class LogZone {
 
 class Decoder {
  public:
+  // How far a line's own time may be ahead of the agent's read time before it is not believed:
+  // clock skew of a device sending syslog, not a forged date meant to close threshold windows.
+  static constexpr std::chrono::seconds kFutureTolerance{300};
+
   // Built-in decoders only, zone-less times in LogZone's default.
   Decoder();
   // Built-in decoders, then `user` (see load_user_decoders in user_decoder.h).
-  explicit Decoder(UserDecoders user, LogZone zone = LogZone());
+  explicit Decoder(UserDecoders user, LogZone zone = LogZone(),
+                   std::chrono::seconds future_tolerance = kFutureTolerance);
 
   // Replaces event.fields with what the line yields and sets event.time. Always sets
   // "event.original" (= env.msg), "agent.id", "host.name" (the syslog header's host, else
@@ -66,13 +72,23 @@ class Decoder {
   // times: [ ... ]", whose inner message is decoded. event.time is the line's own timestamp (an
   // audit record's epoch, an access log's [time], an error log's date, a JSON @timestamp; else
   // the syslog header's), else the envelope's ts, else now. A timestamp without a zone (RFC 3164,
-  // error logs) takes its year from the envelope's ts and its zone from the LogZone. Never throws
-  // and never fails: an unknown line keeps the base fields.
+  // error logs) takes its year from the envelope's ts and its zone from the LogZone. A line's
+  // time more than `future_tolerance` ahead of the read time is not believed: event.time is then
+  // the read time, event.time_untrusted is set and so is the field "event.time_untrusted" =
+  // "true" (rules can look for it). A time in the past is kept: a backlog read late is normal.
+  // Never throws and never fails: an unknown line keeps the base fields.
   void decode(Event& event) const;
 
+  // The user decoders' health counters (user_decoder.h); zero without user decoders.
+  UserDecoders::Stats user_decoder_stats() const;
+
  private:
+  // Sets event.time to `claimed` unless it is too far ahead of `read`.
+  void set_time(Event& event, SysTime claimed, SysTime read) const;
+
   std::shared_ptr<const UserDecoders> user_;  // shared: a Decoder stays cheap to copy
   LogZone zone_;
+  std::chrono::seconds future_tolerance_ = kFutureTolerance;
 };
 
 }  // namespace soc

@@ -53,6 +53,10 @@ struct Event {
   // The time the logged thing happened: the log line's own timestamp when it has one, else the
   // agent's read time. Windows and thresholds are measured in this time.
   SysTime time{};
+  // The line claimed a time further ahead of the agent's read time than the decoder tolerates
+  // (Decoder's future_tolerance): `time` is then the read time, so a forged future date cannot
+  // move the detector's clock and close a host's open threshold groups.
+  bool time_untrusted = false;
   Fields fields;
 };
 

@@ -71,18 +71,19 @@ std::optional<SysTime> civil_time(int y, int mon, int d, int hh, int mm, int ss,
   return time_point_cast<SysTime::duration>(t);
 }
 
-// RFC 3164 has no year: the read time's year in the read time's zone, or the year before when that
-// puts the line more than a day after it was read.
+// RFC 3164 has no year: the latest of the read time's year (in the read time's zone), the next
+// and the one before that does not put the line more than a day after it was read. The next year
+// is for a sender whose clock turned the year before the agent's did.
 std::optional<SysTime> resolve_bsd_time(int month, int day, int hh, int mm, int ss, int64_t nanos,
                                         const ReadTime& read) {
   using namespace std::chrono;
   const year_month_day read_date{floor<days>(read.time + seconds{read.utc_offset_seconds})};
   const int y = static_cast<int>(read_date.year());
-  auto t = civil_time(y, month, day, hh, mm, ss, nanos, read.utc_offset_seconds);
-  if (!t || *t > read.time + hours{24}) {
-    t = civil_time(y - 1, month, day, hh, mm, ss, nanos, read.utc_offset_seconds);
+  for (int year : {y + 1, y, y - 1}) {
+    const auto t = civil_time(year, month, day, hh, mm, ss, nanos, read.utc_offset_seconds);
+    if (t && *t <= read.time + hours{24}) return t;
   }
-  return t;
+  return std::nullopt;
 }
 
 // `Mmm dd hh:mm:ss` with the day as "dd", " d" or "d", and an optional fraction of a second.

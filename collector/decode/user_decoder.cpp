@@ -3,16 +3,20 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <fmt/format.h>
 #include <pcre2.h>
+#include <spdlog/spdlog.h>
 #include <string.h>  // memmem
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
 
+#include "common/printable.h"
 #include "common/yaml_file.h"
 
 namespace soc {
@@ -24,9 +28,8 @@ using std::string_view;
 constexpr std::array<string_view, 4> kProtected = {"event.original", "agent.id", "organization.id",
                                                    "log.file.path"};
 
-// Backtracking bound per match: a pathological regex on a hostile line gives up instead of
-// stalling the pipeline.
-constexpr uint32_t kMatchLimit = 1'000'000;
+// Backtracking bound per match (the match limit is in UserDecoders::Limits): a pathological
+// regex on a hostile line gives up instead of stalling the pipeline.
 constexpr uint32_t kDepthLimit = 10'000;
 
 bool valid_field_name(string_view n) {
@@ -51,6 +54,13 @@ struct MatchDataDeleter {
   void operator()(pcre2_match_data* d) const { pcre2_match_data_free(d); }
 };
 
+// How a decoder has been doing: atomics, since apply() is const and may run on several threads.
+struct Health {
+  std::atomic<bool> disabled{false};
+  std::atomic<uint32_t> strikes{0};      // slow runs since window_start
+  std::atomic<int64_t> window_start{0};  // steady_clock nanoseconds
+};
+
 struct Compiled {
   std::string name;
   std::string where;                  // file:line:column of the name, for duplicate reports
@@ -60,6 +70,8 @@ struct Compiled {
   std::vector<std::pair<uint32_t, std::string>> captures;  // group number -> field
   std::vector<std::pair<std::string, std::string>> constants;
   uint32_t groups = 0;
+  bool jit = false;
+  std::unique_ptr<Health> health = std::make_unique<Health>();
 };
 
 std::string pcre2_message(int code) {
@@ -133,8 +145,9 @@ Compiled compile_one(const std::string& file, const YAML::Node& d) {
               fmt::format("decoder '{}': bad regex at offset {}: {}", c.name, offset,
                           pcre2_message(error)));
   }
-  // JIT is an optimisation: where it is unavailable the interpreter runs the same pattern.
-  pcre2_jit_compile(c.code.get(), PCRE2_JIT_COMPLETE);
+  // JIT is an optimisation: where it is unavailable (MemoryDenyWriteExecute=yes refuses its
+  // writable and executable pages: PCRE2_ERROR_NOMEMORY) the interpreter runs the same pattern.
+  c.jit = pcre2_jit_compile(c.code.get(), PCRE2_JIT_COMPLETE) == 0;
   pcre2_pattern_info(c.code.get(), PCRE2_INFO_CAPTURECOUNT, &c.groups);
 
   std::unordered_map<std::string, std::string> mapping;
@@ -194,12 +207,41 @@ struct UserDecoders::Impl {
   std::vector<size_t> any_program;
   std::unique_ptr<pcre2_match_context, ContextDeleter> context;
   uint32_t max_groups = 0;
+  Limits limits;
+  mutable std::atomic<uint64_t> slow{0};
+  mutable std::atomic<uint64_t> disabled{0};
 
-  Impl() : context(pcre2_match_context_create(nullptr)) {
+  Impl() : context(pcre2_match_context_create(nullptr)) { set_limits(Limits{}); }
+
+  void set_limits(const Limits& l) {
+    limits = l;
     if (context) {
-      pcre2_set_match_limit(context.get(), kMatchLimit);
+      pcre2_set_match_limit(context.get(), std::max<uint32_t>(1, l.match_limit));
       pcre2_set_depth_limit(context.get(), kDepthLimit);
     }
+  }
+
+  // A run over budget or stopped by a limit: the decoder's `disable_after`-th within `window`
+  // disables it until reload.
+  void strike(const Compiled& c, int64_t now_ns) const {
+    ++slow;
+    Health& h = *c.health;
+    const int64_t window_ns = std::chrono::nanoseconds(limits.window).count();
+    uint32_t strikes = 0;
+    if (now_ns - h.window_start.load(std::memory_order_relaxed) > window_ns) {
+      h.window_start.store(now_ns, std::memory_order_relaxed);
+      h.strikes.store(1, std::memory_order_relaxed);
+      strikes = 1;
+    } else {
+      strikes = h.strikes.fetch_add(1, std::memory_order_relaxed) + 1;
+    }
+    if (strikes < limits.disable_after || h.disabled.exchange(true)) return;
+    ++disabled;
+    spdlog::warn(
+        "user decoder '{}' disabled until the decoders are reloaded: {} lines within {} s took "
+        "over {} us or {} backtracking steps; its lines keep the built-in decoders' fields",
+        printable(c.name), strikes, limits.window.count(), limits.line_budget.count(),
+        limits.match_limit);
   }
 
   void index() {
@@ -213,6 +255,7 @@ struct UserDecoders::Impl {
   }
 
   bool run(const Compiled& c, string_view message, Fields& f) const {
+    if (c.health->disabled.load(std::memory_order_relaxed)) return false;
     if (!c.prefilter.empty() &&
         memmem(message.data(), message.size(), c.prefilter.data(), c.prefilter.size()) == nullptr) {
       return false;
@@ -224,8 +267,17 @@ struct UserDecoders::Impl {
       data_pairs = data ? max_groups + 1 : 0;
       if (!data) return false;
     }
+    // Timed: PCRE2 bounds steps, not time, and a step's cost depends on the pattern.
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point start = Clock::now();
     const int rc = pcre2_match(c.code.get(), reinterpret_cast<PCRE2_SPTR>(message.data()),
                                message.size(), 0, 0, data.get(), context.get());
+    const Clock::time_point end = Clock::now();
+    if (end - start > limits.line_budget || rc == PCRE2_ERROR_MATCHLIMIT ||
+        rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+      strike(c,
+             std::chrono::duration_cast<std::chrono::nanoseconds>(end.time_since_epoch()).count());
+    }
     if (rc < 0) return false;  // no match, or a limit reached
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(data.get());
     const uint32_t pairs = pcre2_get_ovector_count(data.get());
@@ -255,6 +307,31 @@ std::vector<std::string> UserDecoders::names() const {
     for (const auto& d : impl_->decoders) out.push_back(d.name);
   }
   return out;
+}
+
+void UserDecoders::set_limits(const Limits& limits) {
+  if (impl_) impl_->set_limits(limits);
+}
+
+UserDecoders::Stats UserDecoders::stats() const {
+  if (!impl_) return {};
+  return {impl_->slow.load(), impl_->disabled.load()};
+}
+
+std::vector<std::string> UserDecoders::disabled() const {
+  std::vector<std::string> out;
+  if (impl_) {
+    for (const auto& d : impl_->decoders) {
+      if (d.health->disabled.load()) out.push_back(d.name);
+    }
+  }
+  return out;
+}
+
+bool UserDecoders::jit() const {
+  if (!impl_) return true;
+  return std::all_of(impl_->decoders.begin(), impl_->decoders.end(),
+                     [](const Compiled& c) { return c.jit; });
 }
 
 bool UserDecoders::apply(string_view program, string_view message, Fields& f) const {

@@ -14,8 +14,17 @@
 // names cannot hold dots), so `user__name` sets "user.name". Unset or empty captures set nothing.
 // The fields the collector owns ("event.original", "agent.id", "organization.id",
 // "log.file.path") cannot be targets.
+//
+// Cost: each regex runs under PCRE2's match limit (Limits::match_limit backtracking steps) and is
+// timed. A run over its budget (Limits::line_budget) or stopped by the limit is "slow"; a decoder
+// with Limits::disable_after slow runs within Limits::window is disabled until the decoders are
+// reloaded (a warning names it; Stats counts both). A catastrophic pattern therefore costs a
+// bounded amount of time instead of throttling the collector; the lines it would have decoded
+// keep the built-in decoders' fields and still reach the later user decoders.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +37,20 @@ namespace soc {
 
 class UserDecoders {
  public:
+  struct Limits {
+    // PCRE2's match limit per run: at most about 1.5 ms with the JIT and 13 ms in the
+    // interpreter for a catastrophic pattern here, while a linear `.*` needs about one step per
+    // byte (65,000 for a 64 KiB line).
+    uint32_t match_limit = 100'000;
+    std::chrono::microseconds line_budget{1000};  // a run taking longer is slow
+    uint32_t disable_after = 10;                  // slow runs within `window` that disable it
+    std::chrono::seconds window{60};
+  };
+  struct Stats {
+    uint64_t slow = 0;      // runs over budget or stopped by the match limit (user_decoder_slow)
+    uint64_t disabled = 0;  // decoders disabled for that (user_decoder_disabled)
+  };
+
   UserDecoders();
   UserDecoders(UserDecoders&&) noexcept;
   UserDecoders& operator=(UserDecoders&&) noexcept;
@@ -36,11 +59,22 @@ class UserDecoders {
   size_t size() const;
   std::vector<std::string> names() const;
 
+  // Applies to every decoder from the next run on. Call before sharing across threads.
+  void set_limits(const Limits& limits);
+  Stats stats() const;
+  // Names of the decoders disabled for being slow, in load order.
+  std::vector<std::string> disabled() const;
+  // Whether PCRE2 JIT-compiled every regex. It cannot where writable memory may not become
+  // executable (systemd's MemoryDenyWriteExecute=yes, as the shipped unit sets): the
+  // interpreter then runs the same patterns, about 3 times slower.
+  bool jit() const;
+
   // Tries, in load order (files sorted by path, then file order), the decoders whose `program`
   // is absent or names `program` and whose prefilter occurs in `message`; the first whose regex
   // matches sets its captures and `set` fields (overwriting what a built-in decoder set) and ends
   // the search. Returns whether one matched. A regex that hits PCRE2's match limit counts as no
-  // match. Thread-safe: match data is per thread.
+  // match; disabled decoders are skipped (see Limits). Thread-safe: match data is per thread and
+  // the counters are atomic.
   bool apply(std::string_view program, std::string_view message, Fields& fields) const;
 
   // Parses one YAML document; `file` names it in errors ("file:line:column: reason").

@@ -128,6 +128,7 @@ Detector::Detector(const Engine& engine, size_t max_groups)
 std::vector<Detection> Detector::process(const Event& e) {
   std::vector<Detection> out;
   const SysTime t = event_time(e);
+  if (e.time_untrusted) ++future_events_;
   const std::string host(event_field(e, "host.name").value_or(""));
   // Any event from a host advances its clock, so its idle groups can expire.
   if (auto h = hosts_.find(host); h != hosts_.end())

@@ -41,6 +41,11 @@ namespace soc {
 // event, or each event once its threshold is reached) the Detector marks the follower's group key
 // with the event's time. Marks expire like groups and share the `max_groups` cap.
 //
+// A host's clock only moves forward, so an event dated in the past cannot close groups; one
+// dated in the future could (its host's groups would look idle), which is why the decoder
+// replaces a time too far ahead of the agent's read time with the read time (Event::
+// time_untrusted, counted in future_events()).
+//
 // Memory: only threshold rules keep state, one group per (rule, host, group key) holding fewer
 // than N timestamps (or value hashes) and at most `evidence` envelopes. A group is dropped once its
 // host's event time has moved past it by more than max(within, suppress), and the least recently
@@ -72,6 +77,9 @@ class Detector {
   size_t expire_idle();
 
   uint64_t evicted_groups() const { return evicted_; }
+  // Events whose own time the decoder did not believe (Event::time_untrusted: dated too far
+  // ahead of the agent's read time); they were detected at their read time.
+  uint64_t future_events() const { return future_events_; }
   size_t group_count() const { return index_.size(); }
 
  private:
@@ -127,6 +135,7 @@ class Detector {
   Engine::Scratch scratch_;
   size_t max_groups_;
   uint64_t evicted_ = 0;
+  uint64_t future_events_ = 0;
   uint64_t since_sweep_ = 0;
   std::deque<Group> slab_;       // deque: slots stay put as it grows (index_ views their keys)
   std::vector<uint32_t> spare_;  // closed slots

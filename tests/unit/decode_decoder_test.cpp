@@ -5,6 +5,8 @@
 #include <chrono>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "collector/decode/envelope_reader.h"
 #include "common/clock.h"
@@ -297,9 +299,12 @@ TEST_F(DecodeChain, AccountManagementLines) {
 }
 
 TEST_F(DecodeChain, AuditRecordsRawAndThroughSyslogTakeTheRecordTime) {
+  // Read after the records' time (11:00:01 in Hanoi): a time ahead of the read is not believed.
+  const std::string read = "2026-11-23T11:05:00.000+07:00";
   auto raw = event(
       "type=EXECVE msg=audit(1795406401.250:88): argc=3 a0=\"curl\" a1=\"-o\" "
-      "a2=2F746D702F782E7368");
+      "a2=2F746D702F782E7368",
+      read);
   raw.env.src = "file:/var/log/audit/audit.log";
   decoder_.decode(raw);
   EXPECT_EQ(raw.fields.get("auditd.type"), "EXECVE");
@@ -311,7 +316,8 @@ TEST_F(DecodeChain, AuditRecordsRawAndThroughSyslogTakeTheRecordTime) {
       "Nov 23 10:00:01 web01 audisp-syslog: type=USER_CMD msg=audit(1795406401.250:89): "
       "pid=4001 uid=1000 auid=1000 ses=3 msg='cwd=\"/home/alice\" "
       "cmd=73797374656D63746C2073746F7020617564697464 exe=\"/usr/bin/sudo\" terminal=pts/0 "
-      "res=success'");
+      "res=success'",
+      read);
   decoder_.decode(fwd);
   EXPECT_EQ(fwd.fields.get("process.command_line"), "systemctl stop auditd");
   EXPECT_EQ(fwd.time, at("2026-11-23T04:00:01.25Z"));
@@ -319,7 +325,8 @@ TEST_F(DecodeChain, AuditRecordsRawAndThroughSyslogTakeTheRecordTime) {
   auto kernel = event(
       "Nov 23 10:00:01 web01 kernel: [ 5123.456789] audit: type=1400 "
       "audit(1795406401.100:90): apparmor=\"DENIED\" operation=\"open\" "
-      "profile=\"/usr/sbin/nginx\" name=\"/etc/shadow\" pid=777 comm=\"nginx\"");
+      "profile=\"/usr/sbin/nginx\" name=\"/etc/shadow\" pid=777 comm=\"nginx\"",
+      read);
   decoder_.decode(kernel);
   EXPECT_EQ(kernel.fields.get("auditd.type"), "AVC");
   EXPECT_EQ(kernel.fields.get("file.path"), "/etc/shadow");
@@ -384,7 +391,8 @@ TEST_F(DecodeChain, WebLinesThroughSyslogAndFromFiles) {
 
 TEST_F(DecodeChain, JsonLinesCannotForgeTheEnvelope) {
   auto raw = event(
-      R"x({"@timestamp":"2026-11-23T09:59:00Z","agent":{"id":"forged"},"organization.id":"x","source":{"ip":"203.0.113.5"},"message":"login failed"})x");
+      R"x({"@timestamp":"2026-11-23T09:59:00Z","agent":{"id":"forged"},"organization.id":"x","source":{"ip":"203.0.113.5"},"message":"login failed"})x",
+      "2026-11-23T17:05:00.000+07:00");
   decoder_.decode(raw);
   EXPECT_EQ(raw.fields.get("agent.id"), "0f8e4a52-1c2d-4e5f-9a0b-112233445566");
   EXPECT_EQ(raw.fields.get("organization.id"), "STTTT");
@@ -446,10 +454,11 @@ TEST(DecodeZone, Rfc3164TimesAreReadInTheConfiguredZone) {
   };
   const std::string utc_agent = "2026-11-23T05:05:00Z";
   EXPECT_EQ(decoded_at(Decoder(), utc_agent), at("2026-11-23T05:00:01Z"));  // +07:00
+  // A tolerance of a day: some of these zones put the line hours ahead of the read time.
   const auto with = [](const std::string& zone) {
     auto z = LogZone::parse(zone);
     EXPECT_TRUE(z.ok()) << z.error();
-    return Decoder(UserDecoders(), std::move(z).value());
+    return Decoder(UserDecoders(), std::move(z).value(), std::chrono::hours(24));
   };
   EXPECT_EQ(decoded_at(with("Asia/Ho_Chi_Minh"), utc_agent), at("2026-11-23T05:00:01Z"));
   EXPECT_EQ(decoded_at(with("agent"), utc_agent), at("2026-11-23T12:00:01Z"));
@@ -480,6 +489,56 @@ TEST(DecodeZone, UnknownZonesAreRefusedWithTheAccepted) {
     EXPECT_NE(z.error().find("expected an IANA name"), std::string::npos) << z.error();
   }
   EXPECT_EQ(LogZone().name(), "Asia/Ho_Chi_Minh");
+}
+
+// Issue 11, item 3: a line's own time too far ahead of the agent's read time is not believed.
+TEST(DecodeFutureTime, ATimeTooFarAheadBecomesTheReadTime) {
+  const std::string read = "2026-12-07T16:00:05Z";
+  const auto decoded = [&](const Decoder& d, const std::string& line) {
+    Event e = event(line, read);
+    d.decode(e);
+    return e;
+  };
+  const auto utc = [](std::chrono::seconds tolerance) {
+    auto z = LogZone::parse("UTC");
+    EXPECT_TRUE(z.ok()) << z.error();
+    return Decoder(UserDecoders(), std::move(z).value(), tolerance);
+  };
+  const Decoder d = utc(Decoder::kFutureTolerance);
+  for (const std::string line : {
+           // RFC 3164: a day ahead at most is still this year's date.
+           "Dec  8 12:00:00 web01 sshd[1]: Connection closed by 198.51.100.1 port 22",
+           "<38>1 2199-01-01T00:00:00Z web01 sshd 1 - - Connection closed by 198.51.100.1",
+           "2026-12-07T16:06:00+00:00 web01 sshd[1]: Connection closed by 198.51.100.1 port 22",
+           R"({"@timestamp":"2199-01-01T00:00:00Z","message":"x"})",
+           "type=USER_LOGIN msg=audit(7258118400.000:1): pid=1 uid=0 res=failed",
+       }) {
+    const Event e = decoded(d, line);
+    EXPECT_TRUE(e.time_untrusted) << line;
+    EXPECT_EQ(e.time, at(read)) << line;
+    EXPECT_EQ(e.fields.get("event.time_untrusted"), "true") << line;
+  }
+  // Within the tolerance (clock skew), or in the past (a backlog read late): believed.
+  for (const auto& [line, time] : std::vector<std::pair<std::string, std::string>>{
+           {"Dec  7 16:04:59 web01 sshd[1]: Connection closed by 198.51.100.1 port 22",
+            "2026-12-07T16:04:59Z"},
+           {"<38>1 1999-01-01T00:00:00Z web01 sshd 1 - - Connection closed by 198.51.100.1",
+            "1999-01-01T00:00:00Z"},
+       }) {
+    const Event e = decoded(d, line);
+    EXPECT_FALSE(e.time_untrusted) << line;
+    EXPECT_EQ(e.time, at(time)) << line;
+    EXPECT_FALSE(e.fields.get("event.time_untrusted")) << line;
+  }
+  // The tolerance is a setting; a reused Event does not keep the flag.
+  Event e = decoded(utc(std::chrono::hours(1)), "Dec  7 16:30:00 web01 sshd[1]: x");
+  EXPECT_FALSE(e.time_untrusted);
+  EXPECT_EQ(e.time, at("2026-12-07T16:30:00Z"));
+  d.decode(e);
+  EXPECT_TRUE(e.time_untrusted);
+  e.env.msg = "Dec  7 16:00:00 web01 sshd[1]: x";
+  d.decode(e);
+  EXPECT_FALSE(e.time_untrusted);
 }
 
 }  // namespace

@@ -71,6 +71,16 @@ TEST(DecodeSyslog, DecemberLineReadOnNewYearsDayIsLastYear) {
   EXPECT_EQ(line->time, at("2026-12-31T23:59:58+07:00"));
 }
 
+// A sender whose clock runs a few seconds ahead stamps New Year's first line before the agent's
+// clock has turned: that is next year's January, not last January (a year in the past would
+// fall out of every threshold window).
+TEST(DecodeSyslog, JanuaryLineReadOnNewYearsEveIsNextYear) {
+  const auto line =
+      parse_syslog("Jan  1 00:00:02 web01 sshd[9]: x", read_at("2026-12-31T23:59:58.000+07:00"));
+  ASSERT_TRUE(line.has_value());
+  EXPECT_EQ(line->time, at("2027-01-01T00:00:02+07:00"));
+}
+
 TEST(DecodeSyslog, YearComesFromTheReadTimeInItsOwnZone) {
   // 2027-01-01 00:30 in Hanoi is still 2026 in UTC; the line is from 2027.
   const auto line =

@@ -1,11 +1,21 @@
 #include "collector/decode/user_decoder.h"
 
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "collector/decode/decoder.h"
+
+#ifndef PR_SET_MDWE  // Linux 6.3; older headers lack it
+#define PR_SET_MDWE 65
+#define PR_MDWE_REFUSE_EXEC_GAIN 1
+#endif
 
 namespace soc {
 namespace {
@@ -211,6 +221,132 @@ TEST(DecodeUserDecoder, RunInTheChainAfterTheBuiltIns) {
   const Decoder copy = decoder;  // copies share the compiled decoders
   copy.decode(e);
   EXPECT_EQ(e.fields.get("app.token"), "Z9");
+}
+
+// Issue 11, item 5: a backtracking decoder (`(\w+\s?)+$` fails exponentially on a long line
+// that does not end in a word) is stopped by the match limit, counted, and disabled after
+// `disable_after` such lines; the decoders after it and the built-in fields are unaffected.
+const char* kSlowDecoders = R"(
+decoders:
+  - name: words
+    regex: '^(?<app__words>(\w+\s?)+)$'
+  - name: tail
+    prefilter: "tail="
+    regex: 'tail=(?<app__tail>\d+)'
+)";
+
+std::string catastrophic_line() {
+  std::string line;
+  for (int i = 0; i < 8; ++i) line += "aaaaa ";
+  return line + "! tail=7";
+}
+
+TEST(DecodeUserDecoderLimits, ADecoderStoppedByTheMatchLimitIsDisabled) {
+  UserDecoders u = parse_ok(kSlowDecoders);
+  UserDecoders::Limits limits;
+  limits.match_limit = 1000;                       // deterministic: the count, not the clock
+  limits.line_budget = std::chrono::seconds(100);  // never slow by time here
+  limits.disable_after = 3;
+  u.set_limits(limits);
+  Fields f;
+  EXPECT_TRUE(u.apply("app", "hello world", f));
+  EXPECT_EQ(f.get("app.words"), "hello world");
+  for (int i = 0; i < 5; ++i) {
+    Fields g;
+    EXPECT_TRUE(u.apply("app", catastrophic_line(), g)) << i;  // "tail" still runs
+    EXPECT_EQ(g.get("app.tail"), "7");
+    EXPECT_FALSE(g.get("app.words"));
+  }
+  EXPECT_EQ(u.stats().slow, 3u);  // the 4th and 5th lines no longer ran it
+  EXPECT_EQ(u.stats().disabled, 1u);
+  EXPECT_EQ(u.disabled(), (std::vector<std::string>{"words"}));
+  Fields h;
+  EXPECT_FALSE(u.apply("app", "hello world", h));  // disabled until reload
+  EXPECT_FALSE(h.get("app.words"));
+  // A reload (a fresh load) starts clean.
+  UserDecoders reloaded = parse_ok(kSlowDecoders);
+  EXPECT_TRUE(reloaded.disabled().empty());
+  EXPECT_EQ(reloaded.stats().slow, 0u);
+}
+
+TEST(DecodeUserDecoderLimits, ARunOverItsTimeBudgetIsSlow) {
+  UserDecoders u = parse_ok(kSlowDecoders);
+  UserDecoders::Limits limits;
+  limits.match_limit = 100'000'000;  // never reached by this line: only the time counts
+  limits.line_budget = std::chrono::microseconds(1);  // the line takes 100 us or more
+  limits.disable_after = 2;
+  u.set_limits(limits);
+  const std::string line = "aaaaa aaaaa aaaaa aaaaa !";
+  Fields f;
+  EXPECT_FALSE(u.apply("app", line, f));
+  EXPECT_TRUE(u.disabled().empty());
+  EXPECT_FALSE(u.apply("app", line, f));
+  EXPECT_EQ(u.stats().slow, 2u);
+  EXPECT_EQ(u.disabled(), (std::vector<std::string>{"words"}));
+}
+
+TEST(DecodeUserDecoderLimits, SlowRunsCountOnlyWithinTheWindow) {
+  UserDecoders u = parse_ok(kSlowDecoders);
+  UserDecoders::Limits limits;
+  limits.match_limit = 1000;
+  limits.disable_after = 2;
+  limits.window = std::chrono::seconds(0);  // each slow run starts a new window
+  u.set_limits(limits);
+  Fields f;
+  for (int i = 0; i < 5; ++i) u.apply("app", catastrophic_line(), f);
+  EXPECT_EQ(u.stats().slow, 5u);
+  EXPECT_EQ(u.stats().disabled, 0u);
+}
+
+TEST(DecodeUserDecoderLimits, TheBuiltInFieldsOfItsLinesRemain) {
+  UserDecoders u = parse_ok(kSlowDecoders);
+  UserDecoders::Limits limits;
+  limits.match_limit = 1000;
+  limits.disable_after = 1;
+  u.set_limits(limits);
+  const Decoder decoder(std::move(u));
+  Event e;
+  e.env.agent = "a";
+  e.env.host = "h";
+  e.env.ts = "2026-11-23T10:05:00.000+07:00";
+  e.env.msg =
+      "Nov 23 10:00:01 web01 sshd[1]: Failed password for root from 203.0.113.7 port 52144 "
+      "ssh2 aaaaa aaaaa aaaaa aaaaa aaaaa aaaaa aaaaa aaaaa !";
+  decoder.decode(e);
+  EXPECT_EQ(decoder.user_decoder_stats().disabled, 1u);
+  EXPECT_EQ(e.fields.get("event.outcome"), "failure");
+  EXPECT_EQ(e.fields.get("source.ip"), "203.0.113.7");
+}
+
+// systemd's MemoryDenyWriteExecute=yes (as the shipped unit sets) refuses PCRE2's JIT; the kernel's
+// own W^X switch (PR_SET_MDWE, Linux 6.3) does the same for a child process. The decoders must
+// say so and still decode, in the interpreter.
+bool kernel_has_mdwe() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0L, 0L, 0L) == 0 ? 0 : 1);
+  int status = 0;
+  return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0;
+}
+
+TEST(DecodeUserDecoderLimits, TheJitIsUsedWhereAllowed) {
+  EXPECT_TRUE(parse_ok(kSlowDecoders).jit());
+}
+
+TEST(DecodeUserDecoderDeathTest, WithoutJitTheInterpreterDecodes) {
+  if (!kernel_has_mdwe()) GTEST_SKIP() << "kernel without PR_SET_MDWE";
+  // A fresh process: PCRE2 keeps freed JIT pages mapped for reuse, and the kernel only refuses
+  // new writable and executable mappings, so the child must not have JIT-compiled before.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        if (prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0L, 0L, 0L) != 0) _exit(2);
+        UserDecoders u = parse_ok(kSlowDecoders);
+        Fields f;
+        const bool decoded = u.apply("app", "hello world", f) && f.get("app.words");
+        _exit(!u.jit() && decoded ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "collector/decode/decoder.h"
 #include "collector/detect/detector.h"
 
 namespace soc {
@@ -521,6 +523,115 @@ TEST(DetectorAfter, MarksExpireAndAreBounded) {
   EXPECT_EQ(
       count_of(d.process(ssh(kT0 + seconds(7201), "10.0.0.2", "success")), "login-after-brute"),
       0u);
+}
+
+// Issue 11, item 3: four sshd failures, one line for the same host dated in the future, some
+// 4,000 other events (enough for an idle sweep), four more failures. The future date must not
+// move web01's clock and close its open group: one alert, count 8, as without that line.
+struct EvasionCase {
+  const char* name;
+  std::string future_line;  // read at 2026-12-07T16:00:05Z
+};
+
+class DetectorFutureTime : public ::testing::TestWithParam<EvasionCase> {};
+
+// The Decoder as the pipeline runs it (zone-less times in UTC, to keep the dates readable).
+Event decoded(const Decoder& decoder, const std::string& host, const std::string& ts,
+              const std::string& line) {
+  static uint64_t seq = 0;
+  Event e;
+  e.env.agent = "agent-" + host;
+  e.env.host = host;
+  e.env.org = "STTTT";
+  e.env.src = "file:/var/log/auth.log";
+  e.env.seq = ++seq;
+  e.env.ts = ts;
+  e.env.msg = line;
+  decoder.decode(e);
+  return e;
+}
+
+// The alerts raised, as the store folds them: alert id -> summed count.
+void fold(std::map<std::string, uint64_t>& alerts, const std::vector<Detection>& out) {
+  for (const auto& d : out) alerts[d.alert_id] += d.count;
+}
+
+std::string failure(int second) {
+  return "Dec  7 16:00:" + std::string(second < 10 ? "0" : "") + std::to_string(second) +
+         " web01 sshd[4242]: Failed password for root from 203.0.113.9 port " +
+         std::to_string(40000 + second) + " ssh2";
+}
+
+TEST_P(DetectorFutureTime, AFutureLineCannotResetAThresholdCount) {
+  auto engine = engine_from(kRules);
+  ASSERT_TRUE(engine);
+  auto zone = LogZone::parse("UTC");
+  ASSERT_TRUE(zone.ok()) << zone.error();
+  const Decoder decoder(UserDecoders(), std::move(zone).value());
+  Detector d(*engine);
+  std::map<std::string, uint64_t> alerts;
+  for (int s = 0; s < 4; ++s) {
+    fold(alerts, d.process(decoded(decoder, "web01", "2026-12-07T16:00:05Z", failure(s))));
+  }
+  const Event future = decoded(decoder, "web01", "2026-12-07T16:00:05Z", GetParam().future_line);
+  EXPECT_TRUE(future.time_untrusted);
+  EXPECT_EQ(future.time, *parse_rfc3339("2026-12-07T16:00:05Z"));  // the read time instead
+  fold(alerts, d.process(future));
+  // More than one sweep interval (4,096 events) of other hosts' ordinary lines.
+  for (int i = 0; i < 4100; ++i) {
+    const std::string host = "db" + std::to_string(i % 50);
+    fold(alerts, d.process(decoded(decoder, host, "2026-12-07T16:00:10Z",
+                                   "Dec  7 16:00:10 " + host + " CRON[99]: (root) CMD (true)")));
+  }
+  for (int s = 40; s < 44; ++s) {
+    fold(alerts, d.process(decoded(decoder, "web01", "2026-12-07T16:00:45Z", failure(s))));
+  }
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts.begin()->second, 8u);
+  EXPECT_EQ(d.future_events(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Issue11, DetectorFutureTime,
+    ::testing::Values(
+        // RFC 3164 has no year: up to a day ahead of the read time is taken as this year.
+        EvasionCase{"Rfc3164NextDay",
+                    "Dec  8 12:00:00 web01 sshd[4242]: Connection closed by 198.51.100.1 port 22"},
+        EvasionCase{"Rfc5424Year2199",
+                    "<38>1 2199-01-01T00:00:00Z web01 sshd 4242 - - Connection closed by "
+                    "198.51.100.1 port 22"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// A time far in the past (an old line read late, or a forged one) is kept: it falls out of the
+// group's window without moving any clock, so the count goes on.
+TEST(DetectorPastTime, AnOldFailureNeitherCountsNorResetsTheGroup) {
+  auto engine = engine_from(kRules);
+  ASSERT_TRUE(engine);
+  auto zone = LogZone::parse("UTC");
+  ASSERT_TRUE(zone.ok()) << zone.error();
+  const Decoder decoder(UserDecoders(), std::move(zone).value());
+  Detector d(*engine);
+  std::map<std::string, uint64_t> alerts;
+  for (int s = 0; s < 4; ++s) {
+    fold(alerts, d.process(decoded(decoder, "web01", "2026-12-07T16:00:05Z", failure(s))));
+  }
+  const Event old = decoded(decoder, "web01", "2026-12-07T16:00:05Z",
+                            "<38>1 1999-01-01T00:00:00Z web01 sshd 4242 - - Failed password for "
+                            "root from 203.0.113.9 port 39999 ssh2");
+  EXPECT_FALSE(old.time_untrusted);
+  EXPECT_EQ(old.time, *parse_rfc3339("1999-01-01T00:00:00Z"));
+  fold(alerts, d.process(old));
+  for (int i = 0; i < 4100; ++i) {
+    fold(alerts, d.process(decoded(decoder, "db1", "2026-12-07T16:00:10Z",
+                                   "Dec  7 16:00:10 db1 CRON[99]: (root) CMD (true)")));
+  }
+  for (int s = 40; s < 44; ++s) {
+    fold(alerts, d.process(decoded(decoder, "web01", "2026-12-07T16:00:45Z", failure(s))));
+  }
+  // The 1999 failure dropped out of the group's 60 s window at once.
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts.begin()->second, 8u);
+  EXPECT_EQ(d.future_events(), 0u);
 }
 
 }  // namespace
