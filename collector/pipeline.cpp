@@ -286,6 +286,8 @@ void Pipeline::check_embedded_assignment() {
   rd_kafka_topic_partition_list_t* raw = nullptr;
   if (rd_kafka_assignment(consumer_.get(), &raw) != 0) return;
   const KafkaPartitions assignment(raw);
+  // Nothing assigned: a rebalance in progress, not a verdict (check_health reports a long one).
+  if (assignment->cnt == 0) return;
   std::vector<bool> ours(static_cast<size_t>(embedded_partitions_), false);
   for (int i = 0; i < assignment->cnt; ++i) {
     const int32_t p = assignment->elems[i].partition;
