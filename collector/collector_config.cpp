@@ -65,7 +65,7 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
                 "'embedded:FILE' is for agents; the collector uses 'embedded' to host the broker");
     }
     if (const auto eb = root["embedded_broker"]) {
-      yaml_check_keys(path, eb, {"bootstrap_file", "partitions"});
+      yaml_check_keys(path, eb, {"bootstrap_file", "partitions", "max_message_bytes"});
       if (eb["bootstrap_file"]) {
         c.bootstrap_file =
             resolve(path, yaml_string(path, eb["bootstrap_file"], "'bootstrap_file'"));
@@ -74,6 +74,13 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
         const auto n = yaml_int(path, eb["partitions"], "'partitions'");
         if (n < 1 || n > 256) yaml_fail(path, eb["partitions"], "'partitions' must be 1 .. 256");
         c.embedded_partitions = static_cast<int>(n);
+      }
+      if (const auto m = eb["max_message_bytes"]) {
+        const auto n = yaml_int(path, m, "'max_message_bytes'");
+        if (n < 65536 || n > 64 * 1024 * 1024) {
+          yaml_fail(path, m, "'max_message_bytes' must be 65536 .. 67108864");
+        }
+        c.embedded_max_message_bytes = static_cast<size_t>(n);
       }
     }
     if (c.kafka.brokers == "embedded" && c.bootstrap_file.empty()) {

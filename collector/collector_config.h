@@ -20,6 +20,8 @@ struct CollectorConfig {
   // Embedded broker only: where its bootstrap address is written for agents on this machine.
   std::string bootstrap_file;
   int embedded_partitions = 12;
+  // Embedded broker only: larger produce requests are refused (dropped, never acknowledged).
+  size_t embedded_max_message_bytes = 1 << 20;
   std::string store_dir;
   std::string rules_dir;
   std::string decoders_dir;  // user decoders (YAML + PCRE2); empty: built-in decoders only

@@ -13,9 +13,13 @@ namespace soc {
 
 Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(const std::string& topic,
                                                               int partitions,
-                                                              const std::string& bootstrap_file) {
+                                                              const std::string& bootstrap_file,
+                                                              size_t max_message_bytes) {
   auto b = std::make_unique<EmbeddedBroker>(Key{});
-  auto conf = make_kafka_conf({{"client.id", "soc-embedded-broker"}});
+  // The mock brokers check each request's size against their owner's receive.message.max.bytes.
+  auto conf = make_kafka_conf(
+      {{"client.id", "soc-embedded-broker"},
+       {"receive.message.max.bytes", std::to_string(max_message_bytes + kRequestOverhead)}});
   if (!conf) return Error{conf.error()};
   route_kafka_logs(conf->get());
   char err[512];
@@ -36,8 +40,10 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(const std::string&
   b->bootstrap_file_ = bootstrap_file;
   spdlog::warn(
       "embedded broker on {} (address written to {}): events live in this process's memory "
-      "only; for production set kafka.brokers to a real cluster",
-      b->bootstrap_, bootstrap_file);
+      "only, about 5 MiB of unread events per partition (older ones are dropped, and counted as "
+      "lost_events), messages up to {} bytes, and any local user can connect; for production "
+      "set kafka.brokers to a real cluster",
+      b->bootstrap_, bootstrap_file, max_message_bytes);
   return b;
 }
 

@@ -2,6 +2,7 @@
 // memory) hosted inside the collector, for the demo, tests and trying the product out.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -15,9 +16,15 @@ namespace soc {
 class EmbeddedBroker {
  public:
   // Starts the cluster, creates the events topic with `partitions` partitions and writes the
-  // bootstrap address to `bootstrap_file` (atomically) for agents on this machine.
+  // bootstrap address to `bootstrap_file` (atomically) for agents on this machine. A produce
+  // request larger than `max_message_bytes` (plus kRequestOverhead) is refused: the broker drops
+  // the connection instead of acknowledging it (the mock cluster has no per-message limit; its
+  // request limit is the closest it offers).
   static Result<std::unique_ptr<EmbeddedBroker>> start(const std::string& topic, int partitions,
-                                                       const std::string& bootstrap_file);
+                                                       const std::string& bootstrap_file,
+                                                       size_t max_message_bytes);
+  // Room for the request and batch headers around the largest message.
+  static constexpr size_t kRequestOverhead = 16 * 1024;
   ~EmbeddedBroker();
   EmbeddedBroker(const EmbeddedBroker&) = delete;
   EmbeddedBroker& operator=(const EmbeddedBroker&) = delete;

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -90,6 +91,8 @@ void warn_restart_only(const soc::CollectorConfig& running, const soc::Collector
   warn(running.group != next.group, "kafka.group");
   warn(running.bootstrap_file != next.bootstrap_file, "embedded_broker.bootstrap_file");
   warn(running.embedded_partitions != next.embedded_partitions, "embedded_broker.partitions");
+  warn(running.embedded_max_message_bytes != next.embedded_max_message_bytes,
+       "embedded_broker.max_message_bytes");
   warn(running.store_dir != next.store_dir, "store.path");
 }
 
@@ -136,6 +139,9 @@ void reload(soc::Pipeline& pipeline, const std::string& config_path,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A fixed threshold (instead of glibc's, which rises to the largest block freed so far) keeps
+  // large blocks - a big message and its copies - in their own mappings, returned when freed.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   CLI::App app{"soc-collector: detection and alert store of the provincial SOC"};
   std::string config_path;
   std::string check_path;
@@ -197,7 +203,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<soc::EmbeddedBroker> broker;
   std::string bootstrap = cfg->kafka.brokers;
   if (bootstrap == "embedded") {
-    auto b = soc::EmbeddedBroker::start(cfg->topic, cfg->embedded_partitions, cfg->bootstrap_file);
+    auto b = soc::EmbeddedBroker::start(cfg->topic, cfg->embedded_partitions, cfg->bootstrap_file,
+                                        cfg->embedded_max_message_bytes);
     if (!b) {
       spdlog::critical("{}", b.error());
       return 1;

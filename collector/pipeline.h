@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,7 +11,10 @@
 
 #include "collector/collector_config.h"
 #include "collector/decode/audit_assembler.h"
+#include "collector/detect/detection.h"
+#include "collector/offset_tracker.h"
 #include "common/kafka.h"
+#include "common/rate_limited_log.h"
 #include "common/result.h"
 
 namespace soc {
@@ -18,7 +22,6 @@ namespace soc {
 class AlertStore;
 class Decoder;
 class Detector;
-struct Detection;
 class Engine;
 
 struct PipelineCounters {
@@ -26,6 +29,10 @@ struct PipelineCounters {
   uint64_t bad_events = 0;  // not a valid envelope: logged, counted, skipped
   uint64_t detections = 0;
   uint64_t batches = 0;
+  uint64_t lost_events = 0;      // consumed offsets skipped: events never detected on
+  uint64_t offset_resets = 0;    // librdkafka reset our position (auto.offset.reset)
+  uint64_t foreign_members = 0;  // group members seen that are not a soc-collector
+  uint64_t stalls = 0;           // partitions with unread events and nothing arriving
 };
 
 class Pipeline {
@@ -58,6 +65,9 @@ class Pipeline {
 
   const PipelineCounters& counters() const { return counters_; }
 
+  // librdkafka's rebalance callback (public for the C callback; not for other callers).
+  void on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+
   struct Key {
    private:
     friend class Pipeline;
@@ -70,6 +80,13 @@ class Pipeline {
   Status process_batch(const std::atomic<bool>& stop);
   void detect_ready(std::vector<Detection>& detections);
   uint64_t evicted_groups() const;
+  // Counts, logs and queues the pipeline-loss alert of a gap.
+  void record_loss(const OffsetGap& gap);
+  // Between batches: watermarks (trimmed or stalled partitions) and group membership.
+  Status check_health(bool check_group);
+  void check_group_members();
+  void check_embedded_assignment();
+  void log_counters() const;
 
   const std::string topic_;
   size_t batch_max_;
@@ -81,6 +98,21 @@ class Pipeline {
   uint64_t evicted_before_ = 0;  // groups evicted by detectors replaced on reload
   KafkaHandle consumer_;
   PipelineCounters counters_;
+  const std::string group_;
+  std::atomic<uint64_t> offset_resets_{0};  // counted on librdkafka's threads (log callback)
+  // Embedded broker: this collector is the group's only legitimate member (the broker lives in
+  // this process), so a partition of the topic not assigned to us is held by a stranger.
+  const bool embedded_;
+  const int embedded_partitions_;
+  std::vector<int32_t> strangers_hold_;  // partitions last reported held by a stranger
+  std::string host_;                     // this collector's host name, for pipeline-loss alerts
+  OffsetTracker offsets_;
+  std::vector<Detection> losses_;  // pipeline-loss detections not stored yet
+  RateLimitedLog bad_event_log_;
+  bool rebalanced_ = false;                // a new assignment: look at the group's members
+  std::vector<std::string> foreign_seen_;  // member ids already reported
+  std::chrono::steady_clock::time_point unassigned_since_;
+  bool unassigned_reported_ = false;
 };
 
 }  // namespace soc

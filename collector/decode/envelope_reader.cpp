@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/printable.h"
+
 namespace soc {
 namespace {
 
@@ -56,13 +58,11 @@ Error wrong_type(std::string_view field, std::string_view expected) {
   return Error{fmt::format("field '{}' must be {}", field, expected)};
 }
 
-}  // namespace
+// Above this size the parser's and the input buffer's memory is given back after the message:
+// kept, one 10 MB envelope would hold several times that for the life of the process.
+constexpr size_t kKeepBuffersUpTo = 1 << 20;
 
-Result<Envelope> parse_envelope(std::string_view json) {
-  // One parser and one padded input buffer per thread: both keep their capacity between messages,
-  // so a steady stream allocates only the Envelope's own strings.
-  thread_local simdjson::dom::parser parser;
-  thread_local std::string input;
+Result<Envelope> parse(std::string_view json, simdjson::dom::parser& parser, std::string& input) {
   input.reserve(json.size() + simdjson::SIMDJSON_PADDING);
   input.assign(json);
 
@@ -109,7 +109,9 @@ Result<Envelope> parse_envelope(std::string_view json) {
       for (const auto f : fields) {
         std::string_view s;
         if (f.value.get_string().get(s) != simdjson::SUCCESS) {
-          return Error{fmt::format("field 'fields.{}' must be a string", f.key)};
+          // The key is the sender's: escaped and bounded before it can reach a log line.
+          return Error{
+              fmt::format("field 'fields.{}' must be a string", printable_bounded(f.key, 64))};
         }
         env.fields.emplace_back(std::string(f.key), std::string(s));
       }
@@ -119,6 +121,21 @@ Result<Envelope> parse_envelope(std::string_view json) {
     if ((kRequired & k.bit) != 0 && (seen & k.bit) == 0) {
       return Error{fmt::format("missing field '{}'", k.name)};
     }
+  }
+  return env;
+}
+
+}  // namespace
+
+Result<Envelope> parse_envelope(std::string_view json) {
+  // One parser and one padded input buffer per thread: both keep their capacity between messages,
+  // so a steady stream allocates only the Envelope's own strings.
+  thread_local simdjson::dom::parser parser;
+  thread_local std::string input;
+  auto env = parse(json, parser, input);
+  if (json.size() > kKeepBuffersUpTo) {
+    parser = simdjson::dom::parser{};
+    std::string().swap(input);
   }
   return env;
 }

@@ -207,3 +207,42 @@ TEST(DecodeEnvelope, SurvivesEveryTruncationAndRandomBytes) {
 
 }  // namespace
 }  // namespace soc
+
+namespace soc {
+namespace {
+
+TEST(DecodeEnvelope, ErrorQuotingAKeyCarriesNoControlCharacters) {
+  // The error is logged: a key with a newline and ESC must not forge a log line or drive the
+  // terminal, and a huge key must not write megabytes.
+  const std::string key = "k\\n2026-12-07T00:00:00.000+07:00 soc-collector info forged\\u001b[31m";
+  auto env = parse_envelope(
+      R"({"v":1,"agent":"a","host":"h","src":"s","seq":1,"ts":"t","msg":"m","fields":{")" + key +
+      R"(":1}})");
+  ASSERT_FALSE(env);
+  EXPECT_EQ(env.error().find('\n'), std::string::npos) << env.error();
+  EXPECT_EQ(env.error().find('\x1b'), std::string::npos) << env.error();
+  EXPECT_NE(env.error().find("\\x0a2026"), std::string::npos) << env.error();
+  const std::string huge(100000, 'z');
+  env = parse_envelope(
+      R"({"v":1,"agent":"a","host":"h","src":"s","seq":1,"ts":"t","msg":"m","fields":{")" + huge +
+      R"(":1}})");
+  ASSERT_FALSE(env);
+  EXPECT_LT(env.error().size(), 200u);
+}
+
+TEST(DecodeEnvelope, LargeEnvelopeAfterSmallOnesStillParses) {
+  // Buffers grown for a large message are released; the next messages must not notice.
+  std::string big =
+      std::string(R"({"v":1,"agent":"a","host":"h","src":"s","seq":1,"ts":"t","msg":")") +
+      std::string(3 << 20, 'x') + R"("})";
+  auto env = parse_envelope(big);
+  ASSERT_TRUE(env) << env.error();
+  EXPECT_EQ(env->msg.size(), 3u << 20);
+  env =
+      parse_envelope(R"({"v":1,"agent":"a","host":"h","src":"s","seq":2,"ts":"t","msg":"small"})");
+  ASSERT_TRUE(env) << env.error();
+  EXPECT_EQ(env->msg, "small");
+}
+
+}  // namespace
+}  // namespace soc
