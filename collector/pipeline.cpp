@@ -220,11 +220,15 @@ void Pipeline::detect_ready(std::vector<Detection>& detections) {
 }
 
 void Pipeline::replace_decoder(std::unique_ptr<Decoder> decoder) {
+  const auto stats = decoder_->user_decoder_stats();
+  decoder_slow_before_ += stats.slow;
+  decoder_disabled_before_ += stats.disabled;
   decoder_ = std::move(decoder);
 }
 
 void Pipeline::replace_engine(std::unique_ptr<Engine> engine) {
   evicted_before_ += detector_->evicted_groups();
+  future_before_ += detector_->future_events();
   // The new detector first, then the old one goes before the engine it refers to.
   auto detector = std::make_unique<Detector>(*engine);
   detector_ = std::move(detector);
@@ -392,12 +396,16 @@ Status Pipeline::check_health(bool check_group) {
 }
 
 void Pipeline::log_counters() const {
+  // Totals over the process's life: detectors and decoders replaced on reload hand theirs on.
+  const auto decoders = decoder_->user_decoder_stats();
   spdlog::info(
       "counters: events={} bad_events={} detections={} evicted_groups={} lost_events={} "
-      "offset_resets={} foreign_members={} stalls={}",
+      "offset_resets={} foreign_members={} stalls={} future_events={} user_decoder_slow={} "
+      "user_decoder_disabled={}",
       counters_.events, counters_.bad_events, counters_.detections, evicted_groups(),
       counters_.lost_events, counters_.offset_resets + offset_resets_.load(),
-      counters_.foreign_members, counters_.stalls);
+      counters_.foreign_members, counters_.stalls, future_before_ + detector_->future_events(),
+      decoder_slow_before_ + decoders.slow, decoder_disabled_before_ + decoders.disabled);
 }
 
 Status Pipeline::run(const std::atomic<bool>& stop, std::atomic<bool>* reload,

@@ -95,7 +95,10 @@ class Pipeline {
   AuditAssembler assembler_;        // joins an audit event's records; empty between batches
   std::unique_ptr<Engine> engine_;  // declared before detector_: the detector refers to it
   std::unique_ptr<Detector> detector_;
-  uint64_t evicted_before_ = 0;  // groups evicted by detectors replaced on reload
+  uint64_t evicted_before_ = 0;       // groups evicted by detectors replaced on reload
+  uint64_t future_before_ = 0;        // future_events of detectors replaced on reload
+  uint64_t decoder_slow_before_ = 0;  // user decoder counts of decoders replaced on reload
+  uint64_t decoder_disabled_before_ = 0;
   KafkaHandle consumer_;
   PipelineCounters counters_;
   const std::string group_;
