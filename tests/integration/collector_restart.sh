@@ -102,4 +102,4 @@ if [ "$MODE" = embedded ]; then
   grep -q "the broker moved" "$T/agent.log" || fail "the agent did not follow the new broker address"
   echo "agent reconnects: $(grep -c "the broker moved" "$T/agent.log")"
 fi
-echo "collector_restart $MODE: ok: $total lines, each one alert with count 1; $lost lost in the dying embedded broker"
+echo "collector_restart $MODE: ok: $total lines, each one alert with count 1; $lost lost (embedded: acknowledged by the dying broker)"
