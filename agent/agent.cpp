@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -22,8 +24,16 @@ constexpr uint64_t kSpoolToken = 1ull << 63;
 constexpr uint64_t kHeartbeatToken = 1ull << 62;
 constexpr size_t kMaxPollLines = 2048;
 constexpr size_t kProbeWindow = 64;  // spool records offered to a Kafka that is not answering
+// How often an `embedded:FILE` bootstrap file is checked for a new address (one stat call).
+constexpr std::chrono::seconds kBootstrapCheckEvery{1};
+constexpr int kPurgeWaitMs = 5000;  // for the old producer's purge reports at a reconnect
 
 }  // namespace
+
+Agent::FileStamp Agent::stamp_of(const struct stat& st) {
+  return {st.st_dev, st.st_ino,
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, st.st_size};
+}
 
 Agent::Agent(AgentConfig config, CheckpointStore checkpoints)
     : config_(std::move(config)), checkpoints_(std::move(checkpoints)) {}
@@ -80,18 +90,99 @@ Result<std::unique_ptr<Agent>> Agent::create(AgentConfig config) {
     spdlog::info("metrics on http://{}/metrics", a->config_.metrics_listen);
   }
 
+  a->bootstrap_file_ = embedded_bootstrap_file(a->config_.kafka.brokers);
+  if (!a->bootstrap_file_.empty()) {
+    struct stat st {};
+    if (::stat(a->bootstrap_file_.c_str(), &st) == 0) a->bootstrap_stamp_ = stamp_of(st);
+  }
   auto bootstrap = resolve_bootstrap(a->config_.kafka.brokers);
   if (!bootstrap) return Error{bootstrap.error()};
-  Agent* self = a.get();
-  auto shipper =
-      Shipper::create(*bootstrap, a->config_.kafka.properties, a->config_.topic,
-                      ShipperLimits{a->config_.max_in_flight, a->config_.max_in_flight_bytes},
-                      [self](const Shipper::Report& r) { self->on_delivery(r); });
+  auto shipper = a->make_shipper(*bootstrap);
   if (!shipper) return Error{shipper.error()};
   a->shipper_ = std::move(*shipper);
+  a->bootstrap_ = *bootstrap;
+  a->bootstrap_checked_ = std::chrono::steady_clock::now();
   spdlog::info("agent {} on host {} (org {}) shipping to {} topic {}", a->agent_id_, a->host_,
                a->config_.org, *bootstrap, a->config_.topic);
   return a;
+}
+
+Result<std::unique_ptr<Shipper>> Agent::make_shipper(const std::string& bootstrap) {
+  return Shipper::create(bootstrap, config_.kafka.properties, config_.topic,
+                         ShipperLimits{config_.max_in_flight, config_.max_in_flight_bytes},
+                         [this](const Shipper::Report& r) { on_delivery(r); });
+}
+
+void Agent::watch_bootstrap(std::chrono::steady_clock::time_point now) {
+  if (bootstrap_file_.empty() || now - bootstrap_checked_ < kBootstrapCheckEvery) return;
+  bootstrap_checked_ = now;
+  struct stat st {};
+  if (::stat(bootstrap_file_.c_str(), &st) != 0) {
+    // The collector is down (it removes the file when it stops): the producer keeps retrying the
+    // old address and lines spool as in any outage, until a collector writes the file again.
+    if (!bootstrap_missing_) {
+      spdlog::warn("{} is gone (collector stopped?): still trying {} until it is written again",
+                   bootstrap_file_, bootstrap_);
+    }
+    bootstrap_missing_ = true;
+    return;
+  }
+  bootstrap_missing_ = false;
+  const FileStamp stamp = stamp_of(st);
+  if (bootstrap_stamp_ && *bootstrap_stamp_ == stamp) return;
+  auto address = resolve_bootstrap(config_.kafka.brokers);
+  if (!address) {
+    // Half-written by hand, or unreadable: look again next time.
+    spdlog::warn("cannot read the new broker address: {}", address.error());
+    return;
+  }
+  bootstrap_stamp_ = stamp;
+  if (*address != bootstrap_) reconnect(*address);
+}
+
+void Agent::reconnect(const std::string& bootstrap) {
+  auto next = make_shipper(bootstrap);
+  if (!next) {
+    spdlog::error("cannot connect to the broker's new address {}: {}", bootstrap, next.error());
+    bootstrap_stamp_.reset();  // try again at the next check
+    return;
+  }
+  spdlog::info("the broker moved from {} to {}: reconnecting; {} messages in flight are sent again",
+               bootstrap_, bootstrap, shipper_->in_flight());
+  take_back(/*in_flight_too=*/true);
+  if (shipper_->in_flight() > 0) {
+    // Not expected: librdkafka reports every purged message. Those lines stay unacknowledged,
+    // so their input checkpoints hold and a restart reads them again.
+    spdlog::error("{} messages did not come back from the old producer", shipper_->in_flight());
+  }
+  const ShipperCounters& old = shipper_->counters();
+  replaced_counters_.sent += old.sent;
+  replaced_counters_.acked += old.acked;
+  replaced_counters_.failed += old.failed;
+  replaced_counters_.purged += old.purged;
+  replaced_counters_.queue_full += old.queue_full;
+  shipper_ = std::move(*next);  // the old producer is destroyed here, nothing left in it
+  bootstrap_ = bootstrap;
+  ++reconnects_;
+  if (!spool_) {
+    // No spool to hold them: what came back goes to the new producer directly, in order.
+    std::sort(purged_.begin(), purged_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [seq, payload] : purged_) {
+      while (!shipper_->send(agent_id_, payload, seq)) shipper_->poll(50);
+    }
+    purged_.clear();
+  }
+}
+
+ShipperCounters Agent::shipper_counters() const {
+  ShipperCounters c = shipper_->counters();
+  c.sent += replaced_counters_.sent;
+  c.acked += replaced_counters_.acked;
+  c.failed += replaced_counters_.failed;
+  c.purged += replaced_counters_.purged;
+  c.queue_full += replaced_counters_.queue_full;
+  return c;
 }
 
 void Agent::ship(size_t input, const InputLine& line) {
@@ -183,13 +274,23 @@ void Agent::enter_spooling(const char* why) {
                  spool_->config().dir);
     ++spool_episodes_;
   }
-  spooling_ = true;
-  // Lines still queued inside librdkafka come back in order and move to the spool, ahead of
-  // anything read from now on; spool records among them are simply read again later.
+  take_back(/*in_flight_too=*/false);
+}
+
+void Agent::take_back(bool in_flight_too) {
+  // Lines inside librdkafka come back in order and move to the spool, ahead of anything read
+  // from now on; spool records among them are simply read again later. Without a spool (only
+  // for a reconnect) the caller sends purged_ to the new producer.
+  if (spool_) spooling_ = true;
   collecting_purge_ = true;
   purged_spool_min_ = 0;
-  shipper_->purge_queued();
+  if (in_flight_too) {
+    shipper_->purge_all(kPurgeWaitMs);
+  } else {
+    shipper_->purge_queued();
+  }
   collecting_purge_ = false;
+  if (!spool_) return;
   if (purged_spool_min_ != 0) spool_->rewind(purged_spool_min_);
   std::sort(purged_.begin(), purged_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -303,11 +404,12 @@ AgentSnapshot Agent::snapshot() const {
   s.in_flight_bytes = shipper_->in_flight_bytes();
   s.spooling = spooling_;
   s.dropped = {{"kafka_refused", dropped_delivery_}, {"spool_full", 0}};
-  const auto& sh = shipper_->counters();
+  const ShipperCounters sh = shipper_counters();
   s.events = {{"heartbeats_lost", heartbeats_lost_},
               {"kafka_queue_full", sh.queue_full},
               {"kafka_purged", sh.purged},
-              {"spool_episodes", spool_episodes_}};
+              {"spool_episodes", spool_episodes_},
+              {"kafka_reconnects", reconnects_}};
   if (spool_) {
     const auto& c = spool_->counters();
     s.spool_bytes = spool_->bytes();
@@ -358,6 +460,7 @@ Status Agent::run(const std::atomic<bool>& stop) {
   const auto heartbeat_every = std::chrono::milliseconds(config_.heartbeat_interval_ms);
   while (!stop.load() && fatal_.empty()) {
     auto now = Clock::now();
+    watch_bootstrap(now);
     if (spool_) {
       // Kafka has left lines unanswered for too long: memory no longer covers it.
       if (!spooling_ && shipper_->stalled_for(now) >= spool_after) {

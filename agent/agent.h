@@ -8,6 +8,7 @@
 // unsent, new lines are appended behind it and the spool drains into Kafka ahead of them.
 #pragma once
 
+#include <sys/types.h>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -26,6 +27,8 @@
 #include "agent/spool.h"
 #include "agent/telemetry.h"
 #include "common/result.h"
+
+struct stat;
 
 namespace soc {
 
@@ -56,6 +59,21 @@ class Agent {
     std::string payload;
   };
 
+  // Where the bootstrap file stood when last read: a rewrite gives it a new inode or mtime.
+  struct FileStamp {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    int64_t mtime_ns = 0;
+    off_t size = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+
+  static FileStamp stamp_of(const struct stat& st);
+  Result<std::unique_ptr<Shipper>> make_shipper(const std::string& bootstrap);
+  void watch_bootstrap(std::chrono::steady_clock::time_point now);
+  void reconnect(const std::string& bootstrap);
+  void take_back(bool in_flight_too);
+  ShipperCounters shipper_counters() const;
   void ship(size_t input, const InputLine& line);
   void on_delivery(const Shipper::Report& r);
   void mark(uint64_t seq, LineState state);
@@ -76,6 +94,13 @@ class Agent {
   std::string host_;
   std::vector<std::unique_ptr<Input>> inputs_;
   std::unique_ptr<Shipper> shipper_;
+  std::string bootstrap_;       // the address the producer uses
+  std::string bootstrap_file_;  // `embedded:FILE`: FILE, watched for a new address
+  std::optional<FileStamp> bootstrap_stamp_;
+  std::chrono::steady_clock::time_point bootstrap_checked_{};
+  bool bootstrap_missing_ = false;
+  uint64_t reconnects_ = 0;
+  ShipperCounters replaced_counters_;  // what the producers replaced so far counted
   std::optional<Spool> spool_;
   std::unique_ptr<Redactor> redactor_;
   std::unique_ptr<MetricsServer> metrics_;

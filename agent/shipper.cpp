@@ -63,7 +63,8 @@ void Shipper::on_delivery_report(rd_kafka_t*, const rd_kafka_message_t* msg, voi
     self->waiting_since_ = self->last_ack_;
     self->brokers_down_ = false;
     self->on_delivery_(Report{token, Outcome::kAcked, payload, {}});
-  } else if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE) {
+  } else if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+             msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
     ++self->counters_.purged;
     self->on_delivery_(Report{token, Outcome::kPurged, payload, {}});
   } else {
@@ -111,6 +112,19 @@ void Shipper::purge_queued() {
     spdlog::warn("kafka: cannot purge the send queue: {}", rd_kafka_err2str(err));
   }
   rd_kafka_poll(rk_.get(), 0);  // the purged messages' reports
+}
+
+bool Shipper::purge_all(int timeout_ms) {
+  if (const auto err =
+          rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)) {
+    spdlog::warn("kafka: cannot purge the producer: {}", rd_kafka_err2str(err));
+  }
+  // rd_kafka_purge() waits for the broker threads; their reports are served here.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  rd_kafka_poll(rk_.get(), 0);
+  while (in_flight_ > 0 && std::chrono::steady_clock::now() < deadline)
+    rd_kafka_poll(rk_.get(), 10);
+  return in_flight_ == 0;
 }
 
 std::chrono::steady_clock::duration Shipper::stalled_for(

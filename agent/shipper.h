@@ -67,6 +67,12 @@ class Shipper {
   // Hands every message not yet on the wire back as kPurged reports (served before returning),
   // oldest first. Messages already sent to a broker stay: librdkafka retries them.
   void purge_queued();
+  // Hands back every message, those already sent to a broker too, before this producer is
+  // replaced (the broker moved). Their acknowledgements are void from now on: what was written
+  // before the purge is sent again (a duplicate at worst). The idempotent producer would have to
+  // start a new epoch after this, so the producer must not be used for sending afterwards.
+  // Returns false if some message's report did not come back within timeout_ms.
+  bool purge_all(int timeout_ms);
   // Non-empty once librdkafka hit an unrecoverable error (e.g. the idempotent producer was
   // fenced); the agent then exits so that a restart resends from the checkpoint.
   std::string fatal_error() const;

@@ -1,7 +1,9 @@
 #include "collector/collector_config.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "collector/decode/decoder.h"
@@ -36,6 +38,32 @@ void parse_decoder_limits(const std::string& path, const YAML::Node& dec,
   }
 }
 
+// Kafka accepts [A-Za-z0-9._-], at most 249 characters, in a group.instance.id.
+bool valid_instance_id(const std::string& id) {
+  if (id.empty() || id.size() > 249) return false;
+  for (const char ch : id) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Stable per collector: one store belongs to one collector process, and the host name tells
+// machines apart.
+std::string derived_instance_id(const std::string& store_dir) {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::string id = "soc-collector-";
+  for (const char* p = host; *p != '\0'; ++p) {
+    const char ch = *p;
+    id += std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' ? ch : '_';
+  }
+  uint32_t h = 2166136261u;  // FNV-1a of the store path
+  for (const unsigned char ch : store_dir) h = (h ^ ch) * 16777619u;
+  return fmt::format("{}-{:08x}", id.substr(0, 230), h);
+}
+
 }  // namespace
 
 Result<CollectorConfig> load_collector_config(const std::string& path) {
@@ -57,8 +85,17 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
     YAML::Node shared = YAML::Clone(kafka);
     if (kafka["topic"]) c.topic = yaml_string(path, kafka["topic"], "'kafka.topic'");
     if (kafka["group"]) c.group = yaml_string(path, kafka["group"], "'kafka.group'");
+    std::string instance_id = "auto";
+    if (kafka["instance_id"]) {
+      instance_id = yaml_string(path, kafka["instance_id"], "'kafka.instance_id'");
+      if (instance_id != "auto" && instance_id != "none" && !valid_instance_id(instance_id)) {
+        yaml_fail(path, kafka["instance_id"],
+                  "'kafka.instance_id' must be auto, none, or 1..249 of [A-Za-z0-9._-]");
+      }
+    }
     shared.remove("topic");
     shared.remove("group");
+    shared.remove("instance_id");
     c.kafka = parse_kafka_settings(path, shared);
     if (c.kafka.brokers.rfind("embedded:", 0) == 0) {
       yaml_fail(path, kafka["brokers"],
@@ -93,6 +130,11 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
     yaml_check_keys(path, store, {"path"});
     if (!store["path"]) yaml_fail(path, store, "'store.path' is required");
     c.store_dir = resolve(path, yaml_string(path, store["path"], "'store.path'"));
+    if (instance_id == "auto") {
+      c.instance_id = c.kafka.brokers == "embedded" ? "" : derived_instance_id(c.store_dir);
+    } else if (instance_id != "none") {
+      c.instance_id = instance_id;
+    }
     const YAML::Node rules = root["rules"];
     if (!rules) yaml_fail(path, root, "'rules' with 'dir' is required");
     yaml_check_keys(path, rules, {"dir", "skip_broken"});

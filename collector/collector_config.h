@@ -17,6 +17,11 @@ struct CollectorConfig {
   KafkaSettings kafka;  // brokers "embedded" starts the in-process broker
   std::string topic = "soc.events";
   std::string group = "soc-detect";
+  // group.instance.id (static membership): a restarted collector takes its partitions back
+  // without a rebalance on a real cluster. `kafka.instance_id`: `auto` (default) derives a stable
+  // id from the host name and the store path, none with the embedded broker (a fresh group at
+  // each start); `none` turns it off; any other value is used as it is. Empty: dynamic member.
+  std::string instance_id;
   // Embedded broker only: where its bootstrap address is written for agents on this machine.
   std::string bootstrap_file;
   int embedded_partitions = 12;

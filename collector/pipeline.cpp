@@ -86,6 +86,13 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config
   props["group.id"] = config.group;
   props["client.id"] = "soc-collector";
   props["auto.offset.reset"] = "earliest";
+  // A restart resumes within seconds (docs/sysadmin-guide.md, "Restarting a collector"): a
+  // static member gets its partitions back without a rebalance, and a crashed member is given up
+  // after 6 s (a broker's default group.min.session.timeout.ms) instead of librdkafka's 45 s.
+  // Properties set in the config win.
+  if (!config.instance_id.empty()) props.emplace("group.instance.id", config.instance_id);
+  props.emplace("session.timeout.ms", "6000");
+  props.emplace("heartbeat.interval.ms", "2000");
   // Offsets are committed by hand, only after the alerts derived from them are durable.
   props["enable.auto.commit"] = "false";
   props["enable.auto.offset.store"] = "false";

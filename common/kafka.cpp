@@ -130,10 +130,15 @@ KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& no
   return s;
 }
 
-Result<std::string> resolve_bootstrap(const std::string& brokers) {
+std::string embedded_bootstrap_file(const std::string& brokers) {
   constexpr std::string_view kPrefix = "embedded:";
-  if (brokers.rfind(kPrefix, 0) != 0) return brokers;
-  const std::string file = brokers.substr(kPrefix.size());
+  if (brokers.rfind(kPrefix, 0) != 0) return {};
+  return brokers.substr(kPrefix.size());
+}
+
+Result<std::string> resolve_bootstrap(const std::string& brokers) {
+  const std::string file = embedded_bootstrap_file(brokers);
+  if (file.empty()) return brokers;
   auto text = read_file(file);
   if (!text) {
     return Error{

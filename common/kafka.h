@@ -57,6 +57,8 @@ std::string yaml_secret_value(const std::string& file, const YAML::Node& node,
 
 // Resolves "embedded:FILE" into the address written there; other values pass through.
 Result<std::string> resolve_bootstrap(const std::string& brokers);
+// FILE of "embedded:FILE", empty for any other value.
+std::string embedded_bootstrap_file(const std::string& brokers);
 
 // A configuration with `props` applied; an error names the offending property. librdkafka's
 // reason is included with the value masked, since it may quote a secret.
