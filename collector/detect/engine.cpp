@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <hs/hs.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,19 +14,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "collector/detect/database_cache.h"
+
 namespace soc {
 namespace {
 
-struct DatabaseFree {
-  void operator()(hs_database_t* db) const { hs_free_database(db); }
-};
 struct ScratchFree {
   void operator()(hs_scratch_t* s) const { hs_free_scratch(s); }
 };
 struct CompileErrorFree {
   void operator()(hs_compile_error_t* e) const { hs_free_compile_error(e); }
 };
-using DatabasePtr = std::unique_ptr<hs_database_t, DatabaseFree>;
+using DatabasePtr = HsDatabasePtr;
 using ScratchPtr = std::unique_ptr<hs_scratch_t, ScratchFree>;
 using CompileErrorPtr = std::unique_ptr<hs_compile_error_t, CompileErrorFree>;
 
@@ -51,9 +51,19 @@ struct Pattern {
   unsigned flags = 0;
 };
 
-// Compiles patterns into one block-mode database, pattern i with Hyperscan id i; the error names
-// the failing pattern's index.
-Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, size_t* failed_index) {
+// Where databases come from: `cache` when it has them (then `keys` records what a build used, for
+// DatabaseCache::prune), else Hyperscan's compiler.
+struct DatabaseSource {
+  DatabaseCache* cache = nullptr;
+  std::set<std::string> keys;
+  size_t loaded = 0;
+  size_t compiled = 0;
+};
+
+// Compiles patterns into one block-mode database, pattern i with Hyperscan id i, or loads the
+// same database from the cache; the error names the failing pattern's index.
+Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, size_t* failed_index,
+                            DatabaseSource* source = nullptr) {
   std::vector<const char*> exprs;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
@@ -61,6 +71,16 @@ Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, size_t* failed
     exprs.push_back(p.expression.c_str());
     flags.push_back(p.flags);
     ids.push_back(static_cast<unsigned>(ids.size()));
+  }
+  DatabaseCache* cache = source != nullptr ? source->cache : nullptr;
+  std::string key;
+  if (cache != nullptr) {
+    key = DatabaseCache::key(exprs, flags, ids, HS_MODE_BLOCK);
+    source->keys.insert(key);
+    if (auto db = cache->load(key)) {
+      ++source->loaded;
+      return db;
+    }
   }
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
@@ -73,7 +93,28 @@ Result<DatabasePtr> compile(const std::vector<Pattern>& patterns, size_t* failed
                                                            : patterns.size();
     return Error{err != nullptr ? err->message : "hs_compile_multi failed"};
   }
-  return DatabasePtr(db);
+  DatabasePtr out(db);
+  if (source != nullptr) ++source->compiled;
+  if (cache != nullptr) cache->store(key, *out);
+  return out;
+}
+
+// Why Hyperscan refuses one pattern, or nothing. hs_expression_info parses without building a
+// database (far cheaper than compiling); it does not check for a match of the empty buffer, so
+// a pattern that may match zero bytes is compiled alone for Hyperscan's verdict.
+std::optional<std::string> pattern_error(const Pattern& p) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_expression_info(p.expression.c_str(), p.flags, &info, &err) != HS_SUCCESS) {
+    CompileErrorPtr guard(err);
+    return std::string(err != nullptr ? err->message : "hs_expression_info failed");
+  }
+  const bool may_be_empty = info->min_width == 0;
+  ::free(info);  // Hyperscan allocates it with the default allocator (malloc)
+  if (!may_be_empty || (p.flags & HS_FLAG_ALLOWEMPTY) != 0) return std::nullopt;
+  size_t failed = 0;
+  if (auto db = compile({p}, &failed); !db.ok()) return db.error();
+  return std::nullopt;
 }
 
 // One block scan of `value`. Fails only on misuse (wrong scratch, corrupt database), which build()
@@ -158,29 +199,20 @@ std::vector<Pattern> value_patterns(const FieldMatcher& m) {
 }  // namespace
 
 Status check_rule_patterns(const Rule& rule) {
-  std::vector<Pattern> patterns;
-  std::vector<const FieldMatcher*> owner;
-  std::vector<size_t> value_index;
   for (const auto& m : rule.clauses) {
     if (m.kind == MatchKind::kExists) continue;
     for (size_t i = 0; i < m.values.size(); ++i) {
-      patterns.push_back({hs_expression(m, i), hs_flags(m)});
-      owner.push_back(&m);
-      value_index.push_back(i);
+      // An escaped literal (letters, digits, _ and \xHH between optional \A and \z) always
+      // parses; only an empty one can be refused. Most of a pack's patterns are literals.
+      if (m.kind != MatchKind::kRegex && !m.values[i].empty()) continue;
+      if (const auto why = pattern_error({hs_expression(m, i), hs_flags(m)})) {
+        const std::string what = m.kind == MatchKind::kRegex ? "regex" : "pattern";
+        return Error{fmt::format("{}: {} '{}' for field '{}' rejected by Hyperscan: {}", m.where,
+                                 what, m.values[i], m.field, *why)};
+      }
     }
   }
-  if (patterns.empty()) return Ok{};
-  size_t failed = 0;
-  auto db = compile(patterns, &failed);
-  if (db.ok()) return Ok{};
-  if (failed < owner.size()) {
-    const FieldMatcher& m = *owner[failed];
-    const std::string what = m.kind == MatchKind::kRegex ? "regex" : "pattern";
-    return Error{fmt::format("{}: {} '{}' for field '{}' rejected by Hyperscan: {}", m.where, what,
-                             m.values[value_index[failed]], m.field, db.error())};
-  }
-  return Error{fmt::format("{}:{}:{}: rule '{}': Hyperscan: {}", rule.file, rule.line, rule.column,
-                           rule.id, db.error())};
+  return Ok{};
 }
 
 // Where a pattern id leads: which rule, which of its clauses (flat index), which value, and
@@ -407,9 +439,12 @@ Engine::Scratch::~Scratch() = default;
 Engine::Engine(Private) {}
 Engine::~Engine() = default;
 
-Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
+Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules,
+                                              std::shared_ptr<DatabaseCache> cache) {
   auto engine = std::make_unique<Engine>(Private{});
   engine->rules_ = std::move(rules);
+  engine->cache_ = std::move(cache);
+  DatabaseSource source{engine->cache_.get()};
   // Group patterns by field; std::map keeps database order deterministic.
   struct PendingPart {
     std::vector<Pattern> patterns;
@@ -526,7 +561,7 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
     std::vector<uint32_t> next(out.first.begin(), out.first.end() - 1);
     for (size_t i = 0; i < p.refs.size(); ++i) out.refs[next[id_of[i]]++] = p.refs[i];
     size_t failed = 0;
-    auto db = compile(unique, &failed);
+    auto db = compile(unique, &failed, &source);
     if (!db.ok()) {
       if (failed < first_use.size()) {
         const size_t i = first_use[failed];
@@ -593,7 +628,7 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   for (const auto& [r, c, flat] : lazy) {
     const FieldMatcher& m = engine->rules_[r].clauses[c];
     size_t failed = 0;
-    auto db = compile(value_patterns(m), &failed);
+    auto db = compile(value_patterns(m), &failed, &source);
     if (!db.ok()) {
       return Error{
           fmt::format("{}: rule '{}': pattern '{}' for field '{}' rejected by Hyperscan: {}",
@@ -608,6 +643,8 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules) {
   }
   engine->explained_.resize(engine->clause_total_);
   engine->own_scratch_ = std::make_unique<Scratch>(engine->make_scratch());
+  engine->build_stats_ = {source.loaded, source.compiled};
+  if (engine->cache_) engine->cache_->prune(source.keys);
   return engine;
 }
 
@@ -746,7 +783,9 @@ std::vector<Engine::RuleMatch> Engine::explain(const Event& e) const {
       Explained& x = explained_[clause_base_[r] + c];
       if (!x.db) {
         size_t failed = 0;
-        auto db = compile(value_patterns(m), &failed);  // build() compiled these already
+        // build() checked these; explain() databases are cached too (socctl runs are short).
+        DatabaseSource source{cache_.get()};
+        auto db = compile(value_patterns(m), &failed, &source);
         hs_scratch_t* raw = nullptr;
         if (!db.ok() || hs_alloc_scratch(db->get(), &raw) != HS_SUCCESS) continue;
         x.db = std::move(db).value();

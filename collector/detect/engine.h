@@ -20,6 +20,8 @@
 
 namespace soc {
 
+class DatabaseCache;
+
 // The value rules see for `name`: the decoded field, else for a few envelope-backed names
 // (event.original, host.name, organization.id, agent.id) the envelope's value.
 std::optional<std::string_view> event_field(const Event& e, std::string_view name);
@@ -29,8 +31,10 @@ std::optional<std::string_view> event_field(const Event& e, std::string_view nam
 std::string hs_expression(const FieldMatcher& m, size_t i);
 unsigned hs_flags(const FieldMatcher& m);
 
-// Compiles one rule's patterns on their own; the Error names the rule file, line and Hyperscan's
-// reason. The loader uses it so a bad regex is reported at load, not when the pack is built.
+// Checks that Hyperscan accepts each of one rule's patterns (parsed, not compiled: the engine
+// compiles each pattern once); the Error names the value's file:line:column and Hyperscan's
+// reason. The loader uses it so a bad regex is reported at load, not when the pack is built. What
+// only a full compile finds (a pattern too large) the engine's build reports, also by location.
 Status check_rule_patterns(const Rule& rule);
 
 class Engine {
@@ -55,8 +59,11 @@ class Engine {
   };
 
   // Compiles every pattern of every rule. Fails when Hyperscan refuses a pattern (the Error names
-  // the rule) or a rule's condition could hold without any positive clause hitting.
-  static Result<std::unique_ptr<Engine>> build(std::vector<Rule> rules);
+  // the rule) or a rule's condition could hold without any positive clause hitting. With a
+  // `cache`, databases built before for the same patterns are loaded from it instead, new ones
+  // stored in it, and files this build did not use pruned beyond the cache's size cap.
+  static Result<std::unique_ptr<Engine>> build(std::vector<Rule> rules,
+                                               std::shared_ptr<DatabaseCache> cache = nullptr);
 
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -85,6 +92,12 @@ class Engine {
   // Number of Hyperscan databases and of patterns (hashed `equals` values included).
   size_t database_count() const;
   size_t pattern_count() const { return pattern_count_; }
+  // How build() got its databases: loaded from the cache, or compiled.
+  struct BuildStats {
+    size_t loaded = 0;
+    size_t compiled = 0;
+  };
+  const BuildStats& build_stats() const { return build_stats_; }
 
   const std::vector<Rule>& rules() const { return rules_; }
   // The index into rules() of the rule with this id.
@@ -116,6 +129,8 @@ class Engine {
   std::vector<Settled> settled_;
   uint32_t clause_total_ = 0;
   size_t pattern_count_ = 0;
+  std::shared_ptr<DatabaseCache> cache_;  // also feeds explain()
+  BuildStats build_stats_;
   mutable std::unique_ptr<Scratch> own_scratch_;
   struct Explained;
   mutable std::vector<Explained> explained_;  // per flat clause, built by explain() as needed

@@ -1,5 +1,6 @@
 // The Hyperscan engine: matcher kinds, lists, nocase, `all`, `not`, missing fields.
 #include <gtest/gtest.h>
+#include <hs/hs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "collector/detect/database_cache.h"
 #include "collector/detect/engine.h"
 
 namespace soc {
@@ -250,6 +252,36 @@ TEST(EngineMatch, BuildReportsRegexErrorsWithLocation) {
       << en.error();
 }
 
+// The loader parses patterns instead of compiling them (the engine compiles each once): it must
+// refuse exactly what a compile refuses, with Hyperscan's reason.
+TEST(EngineMatch, PatternCheckAgreesWithACompile) {
+  const std::vector<std::string> regexes = {
+      "(a+)\\1", "a*",         "(?<=a)b",  "x{0,}", "^",           "abc(",  "[z-a]",
+      "(?i)foo", "a{0,3}",     "\\Aab\\z", "$",     "(a|)",        "\\d+",  "(?s).*x",
+      "a|b*",    "\\bword\\b", "(?m)^x$",  "",      "[[:alpha:]]", "\\p{L}"};
+  for (const auto& re : regexes) {
+    Rule r;
+    r.id = "r";
+    FieldMatcher m;
+    m.field = "message";
+    m.kind = MatchKind::kRegex;
+    m.values = {re};
+    m.where = "x.yml:1:1";
+    r.clauses.push_back(m);
+    const Status checked = check_rule_patterns(r);
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    const bool compiles = hs_compile(hs_expression(m, 0).c_str(), hs_flags(m), HS_MODE_BLOCK,
+                                     nullptr, &db, &err) == HS_SUCCESS;
+    EXPECT_EQ(checked.ok(), compiles) << re << ": " << (checked.ok() ? "" : checked.error());
+    if (!compiles && !checked.ok()) {
+      EXPECT_NE(checked.error().find(err->message), std::string::npos) << re;
+    }
+    hs_free_database(db);
+    hs_free_compile_error(err);
+  }
+}
+
 // A one-rule engine in the selections form.
 std::unique_ptr<Engine> cond_rule(const std::string& selections, const std::string& condition) {
   return engine_from("id: r\ntitle: R\nseverity: low\nselections:\n" + selections +
@@ -440,92 +472,105 @@ bool clause_hits(const FieldMatcher& m, const Event& e) {
 
 }  // namespace naive
 
-TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
-  std::mt19937 rng(7);
-  const std::vector<std::string> fields = {"process.name",   "event.action", "message",
-                                           "event.original", "url.query",    "user.name"};
-  const std::vector<std::string> words = {"sshd", "SSHD", "cron", "login", "fail", "a", ""};
-  const auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
-  const std::vector<std::string> kinds = {"", "contains", "startswith", "endswith"};
-  std::string yaml;
-  for (int r = 0; r < 120; ++r) {
-    yaml += "- id: r" + std::to_string(r) + "\n  title: R\n  severity: low\n  selections:\n";
-    const int nsel = 1 + static_cast<int>(rng() % 3);
-    for (int k = 0; k < nsel; ++k) {
-      yaml += "    s" + std::to_string(k) + ":\n";
-      std::vector<std::string> used;
-      const int nclauses = 1 + static_cast<int>(rng() % 2);
-      for (int c = 0; c < nclauses; ++c) {
-        std::string f = pick(fields);
-        if (std::find(used.begin(), used.end(), f) != used.end()) continue;
-        used.push_back(f);
-        const std::string kind = rng() % 2 ? "" : pick(kinds);
-        const std::string w1 = pick(words), w2 = pick(words);
-        if (rng() % 5 == 0) {
-          yaml += "      " + f + ": {exists: " + (rng() % 2 ? "true" : "false") + "}\n";
-        } else if (kind.empty()) {
-          yaml += "      " + f + ": {equals: [\"" + w1 + "\", \"" + w2 + "\"]" +
-                  (rng() % 2 ? ", nocase: true" : "") + "}\n";
-        } else if (rng() % 3 == 0) {
-          // Two values, any or all of them: an `all` trigger scans one value per event and
-          // settles the rest only for candidates.
-          yaml += "      " + f + ": {" + kind + ": [\"" + (w1.empty() ? "x" : w1) + "\", \"" +
-                  (w2.empty() ? "s" : w2) + "\"]" + (rng() % 2 ? ", all: true" : "") +
-                  (rng() % 2 ? ", nocase: true" : "") + "}\n";
-        } else {
-          yaml += "      " + f + ": {" + kind + ": [\"" + (w1.empty() ? "x" : w1) + "\"]" +
-                  (rng() % 2 ? ", nocase: true" : "") + "}\n";
+// Random rules over literal matchers on a few fields, and random events over the same words.
+class RandomPack {
+ public:
+  std::vector<Rule> rules() {
+    std::string yaml;
+    for (int r = 0; r < 120; ++r) {
+      yaml += "- id: r" + std::to_string(r) + "\n  title: R\n  severity: low\n  selections:\n";
+      const int nsel = 1 + static_cast<int>(rng_() % 3);
+      for (int k = 0; k < nsel; ++k) {
+        yaml += "    s" + std::to_string(k) + ":\n";
+        std::vector<std::string> used;
+        const int nclauses = 1 + static_cast<int>(rng_() % 2);
+        for (int c = 0; c < nclauses; ++c) {
+          std::string f = pick(fields_);
+          if (std::find(used.begin(), used.end(), f) != used.end()) continue;
+          used.push_back(f);
+          const std::string kind = rng_() % 2 ? "" : pick(kinds_);
+          const std::string w1 = pick(words_), w2 = pick(words_);
+          if (rng_() % 5 == 0) {
+            yaml += "      " + f + ": {exists: " + (rng_() % 2 ? "true" : "false") + "}\n";
+          } else if (kind.empty()) {
+            yaml += "      " + f + ": {equals: [\"" + w1 + "\", \"" + w2 + "\"]" +
+                    (rng_() % 2 ? ", nocase: true" : "") + "}\n";
+          } else if (rng_() % 3 == 0) {
+            // Two values, any or all of them: an `all` trigger scans one value per event and
+            // settles the rest only for candidates.
+            yaml += "      " + f + ": {" + kind + ": [\"" + (w1.empty() ? "x" : w1) + "\", \"" +
+                    (w2.empty() ? "s" : w2) + "\"]" + (rng_() % 2 ? ", all: true" : "") +
+                    (rng_() % 2 ? ", nocase: true" : "") + "}\n";
+          } else {
+            yaml += "      " + f + ": {" + kind + ": [\"" + (w1.empty() ? "x" : w1) + "\"]" +
+                    (rng_() % 2 ? ", nocase: true" : "") + "}\n";
+          }
+        }
+        if (used.empty()) yaml += "      process.name: sshd\n";
+      }
+      // s0 is positive; the others join with and / or / and not, flat or nested.
+      std::string cond = "s0";
+      if (nsel == 3 && rng_() % 2 == 0) {
+        static const char* const kNested[] = {"s0 and not (s1 or s2)", "(s0 or s1) and s2",
+                                              "s0 and (s1 or not s2)", "(s0 and not s1) or s2",
+                                              "not (s1 and s2) and s0"};
+        cond = kNested[rng_() % std::size(kNested)];
+      } else {
+        for (int k = 1; k < nsel; ++k) {
+          const int op = static_cast<int>(rng_() % 3);
+          cond += op == 0 ? " and s" : op == 1 ? " or s" : " and not s";
+          cond += std::to_string(k);
         }
       }
-      if (used.empty()) yaml += "      process.name: sshd\n";
+      yaml += "  condition: " + cond + "\n";
     }
-    // s0 is positive; the others join with and / or / and not, flat or nested.
-    std::string cond = "s0";
-    if (nsel == 3 && rng() % 2 == 0) {
-      static const char* const kNested[] = {"s0 and not (s1 or s2)", "(s0 or s1) and s2",
-                                            "s0 and (s1 or not s2)", "(s0 and not s1) or s2",
-                                            "not (s1 and s2) and s0"};
-      cond = kNested[rng() % std::size(kNested)];
-    } else {
-      for (int k = 1; k < nsel; ++k) {
-        const int op = static_cast<int>(rng() % 3);
-        cond += op == 0 ? " and s" : op == 1 ? " or s" : " and not s";
-        cond += std::to_string(k);
-      }
-    }
-    yaml += "  condition: " + cond + "\n";
-  }
-  // Some generated rules are refused (a condition that can hold with no positive hit): drop them
-  // by loading rule by rule.
-  std::vector<Rule> rules;
-  {
+    // Some generated rules are refused (a condition that can hold with no positive hit): drop
+    // them by loading rule by rule.
     auto all = load_rules_text(yaml, "random.yml");
-    if (all.ok()) {
-      rules = std::move(all).value();
-    } else {
-      for (int r = 0; r < 120; ++r) {
-        const std::string head = "- id: r" + std::to_string(r) + "\n";
-        const size_t at = yaml.find(head);
-        const size_t next = yaml.find("- id: r", at + 1);
-        auto one = load_rules_text(yaml.substr(at, next == std::string::npos ? next : next - at),
-                                   "random.yml");
-        if (one.ok()) rules.push_back(std::move(one.value().front()));
-      }
+    if (all.ok()) return std::move(all).value();
+    std::vector<Rule> rules;
+    for (int r = 0; r < 120; ++r) {
+      const std::string head = "- id: r" + std::to_string(r) + "\n";
+      const size_t at = yaml.find(head);
+      const size_t next = yaml.find("- id: r", at + 1);
+      auto one = load_rules_text(yaml.substr(at, next == std::string::npos ? next : next - at),
+                                 "random.yml");
+      if (one.ok()) rules.push_back(std::move(one.value().front()));
     }
+    return rules;
   }
+
+  Event event() {
+    Event e;
+    e.env.msg = pick(words_) + " " + pick(words_);
+    for (const auto& f : fields_) {
+      if (f == "event.original") continue;  // from the envelope
+      if (rng_() % 3 == 0) continue;
+      e.fields.set(f, pick(words_) + (rng_() % 2 ? "" : " " + pick(words_)));
+    }
+    return e;
+  }
+
+ private:
+  std::string pick(const std::vector<std::string>& v) { return v[rng_() % v.size()]; }
+
+  std::mt19937 rng_{7};
+  const std::vector<std::string> fields_ = {"process.name",   "event.action", "message",
+                                            "event.original", "url.query",    "user.name"};
+  const std::vector<std::string> words_ = {"sshd", "SSHD", "cron", "login", "fail", "a", ""};
+  const std::vector<std::string> kinds_ = {"", "contains", "startswith", "endswith"};
+};
+
+TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
+  RandomPack pack;
+  std::vector<Rule> rules = pack.rules();
   ASSERT_GE(rules.size(), 60u);
   const std::vector<Rule> reference = rules;
   auto engine = Engine::build(std::move(rules));
   ASSERT_TRUE(engine.ok()) << engine.error();
   size_t fired = 0;
   for (int i = 0; i < 5000; ++i) {
-    Event e;
-    e.env.msg = pick(words) + " " + pick(words);
-    for (const auto& f : fields) {
-      if (f == "event.original") continue;  // from the envelope
-      if (rng() % 3 == 0) continue;
-      e.fields.set(f, pick(words) + (rng() % 2 ? "" : " " + pick(words)));
-    }
+    const Event e = pack.event();
     std::vector<size_t> expected;
     for (size_t r = 0; r < reference.size(); ++r) {
       const Rule& rule = reference[r];
@@ -538,6 +583,46 @@ TEST(EngineEquivalence, HashedEqualsAndGatesChangeNoAnswer) {
     fired += !expected.empty();
   }
   EXPECT_GT(fired, 300u);  // the comparison saw many matches, not only silence
+}
+
+// An engine whose databases come from the cache answers as the one that compiled them, and
+// explains the same hits.
+TEST(EngineEquivalence, CachedDatabasesChangeNoAnswer) {
+  const fs::path dir = fs::temp_directory_path() / ("soc_engine_cache_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  std::shared_ptr<DatabaseCache> cache = DatabaseCache::open(dir.string()).value();
+  RandomPack pack;
+  const std::vector<Rule> rules = pack.rules();
+  auto compiled = Engine::build(rules, cache);
+  ASSERT_TRUE(compiled.ok()) << compiled.error();
+  // Clauses with the same values share a database: the first compiles it, the others load it.
+  EXPECT_GT((*compiled)->build_stats().compiled, 0u);
+  const size_t databases = (*compiled)->build_stats().compiled + (*compiled)->build_stats().loaded;
+  auto cached = Engine::build(rules, cache);
+  ASSERT_TRUE(cached.ok()) << cached.error();
+  EXPECT_EQ((*cached)->build_stats().compiled, 0u);
+  EXPECT_EQ((*cached)->build_stats().loaded, databases);
+  EXPECT_EQ(cache->stats().rejected, 0u);
+  size_t fired = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const Event e = pack.event();
+    const auto want = (*compiled)->match(e);
+    ASSERT_EQ((*cached)->match(e), want) << "event " << i << ": " << e.env.msg;
+    fired += !want.empty();
+    if (i % 10 != 0) continue;
+    const auto x = (*compiled)->explain(e), y = (*cached)->explain(e);
+    ASSERT_EQ(x.size(), y.size());
+    for (size_t k = 0; k < x.size(); ++k) {
+      ASSERT_EQ(x[k].rule, y[k].rule);
+      ASSERT_EQ(x[k].hits.size(), y[k].hits.size());
+      for (size_t h = 0; h < x[k].hits.size(); ++h) {
+        EXPECT_EQ(x[k].hits[h].clause, y[k].hits[h].clause);
+        EXPECT_EQ(x[k].hits[h].values, y[k].hits[h].values);
+      }
+    }
+  }
+  EXPECT_GT(fired, 200u);
+  fs::remove_all(dir);
 }
 
 }  // namespace
