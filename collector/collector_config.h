@@ -29,6 +29,9 @@ struct CollectorConfig {
   size_t embedded_max_message_bytes = 1 << 20;
   std::string store_dir;
   std::string rules_dir;
+  // rules.cache_dir: compiled rule databases kept across starts and reloads (DatabaseCache).
+  // Default: rules-cache beside the store's directory; empty (`cache_dir: none`): no cache.
+  std::string rules_cache_dir;
   std::string decoders_dir;  // user decoders (YAML + PCRE2); empty: built-in decoders only
   // Zone of zone-less log timestamps (RFC 3164, error logs): see LogZone in decode/decoder.h.
   std::string timezone = "Asia/Ho_Chi_Minh";
