@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "collector/decode/audit_assembler.h"
 #include "collector/decode/decoder.h"
 #include "collector/decode/envelope_reader.h"
+#include "collector/detect/database_cache.h"
 #include "collector/detect/detector.h"
 #include "collector/detect/engine.h"
 #include "collector/detect/rule.h"
@@ -44,10 +46,47 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
+// --- compiled rule databases --------------------------------------------------------------------
+
+// $XDG_CACHE_HOME/soc, else ~/.cache/soc; empty without either.
+std::string default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
+    return std::string(xdg) + "/soc";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.cache/soc";
+  }
+  return "";
+}
+
+// The cache named by --cache-dir (empty: the default; none: no cache). The default is used
+// quietly when it works; a directory the user named says why it is not used.
+std::shared_ptr<DatabaseCache> open_cache(const std::string& option) {
+  if (option == "none") return nullptr;
+  const std::string dir = option.empty() ? default_cache_dir() : option;
+  if (dir.empty()) return nullptr;
+  auto cache = DatabaseCache::open(dir);
+  if (!cache) {
+    if (!option.empty()) {
+      fmt::print(stderr, "rule database cache not used: {}\n", printable(cache.error()));
+    }
+    return nullptr;
+  }
+  return std::move(cache).value();
+}
+
+void add_cache_option(CLI::App* cmd, std::string& cache_dir) {
+  cmd->add_option("--cache-dir", cache_dir,
+                  "Compiled rule databases reused by the next run (default $XDG_CACHE_HOME/soc "
+                  "or ~/.cache/soc; none: compile every time)")
+      ->type_name("DIR|none");
+}
+
 // --- rules check -------------------------------------------------------------------------------
 
 struct CheckOptions {
   std::string dir;
+  std::string cache_dir;
 };
 
 int run_check(const CheckOptions& o) {
@@ -66,7 +105,7 @@ int run_check(const CheckOptions& o) {
   const size_t good = rules->size();
   // Rules that load on their own must also compile together, as the collector builds them.
   size_t databases = 0, patterns = 0;
-  if (auto engine = Engine::build(std::move(rules).value()); engine.ok()) {
+  if (auto engine = Engine::build(std::move(rules).value(), open_cache(o.cache_dir)); engine.ok()) {
     databases = (*engine)->database_count();
     patterns = (*engine)->pattern_count();
   } else {
@@ -95,6 +134,7 @@ struct TestOptions {
   std::string host = "localhost";
   std::string org = "TEST";
   std::string timezone = LogZone::kDefault;
+  std::string cache_dir;
   bool skip_broken = false;
 };
 
@@ -292,7 +332,7 @@ int run_test(const TestOptions& o) {
   auto rules = load_rules(o.rules, o.skip_broken, &skipped);
   if (!rules) return fail("broken rules (use --skip-broken to test the rest):\n" + rules.error());
   for (const auto& s : skipped) fmt::print(stderr, "rule skipped: {}\n", printable(s));
-  auto engine = Engine::build(std::move(rules).value());
+  auto engine = Engine::build(std::move(rules).value(), open_cache(o.cache_dir));
   if (!engine) return fail(engine.error());
 
   auto zone = LogZone::parse(o.timezone);
@@ -398,6 +438,7 @@ void add_rules_commands(CLI::App& app, CommandAction& selected) {
   check->add_option("dir", check_opts->dir, "Rule directory (searched recursively)")
       ->required()
       ->type_name("DIR");
+  add_cache_option(check, check_opts->cache_dir);
   check->callback(
       [&selected, check_opts] { selected = [check_opts] { return run_check(*check_opts); }; });
 
@@ -425,6 +466,7 @@ void add_rules_commands(CLI::App& app, CommandAction& selected) {
                    "UTC or agent (as the collector's decoders.timezone)")
       ->capture_default_str();
   test->add_flag("--skip-broken", test_opts->skip_broken, "Test with the rules that load");
+  add_cache_option(test, test_opts->cache_dir);
   test->callback(
       [&selected, test_opts] { selected = [test_opts] { return run_test(*test_opts); }; });
 
