@@ -60,6 +60,10 @@ grep -q '^AmbientCapabilities=.\+' "$SOC_SRC/systemd/soc-agent.service" &&
 has soc-collector.service "RuntimeDirectory=soc"
 grep -q '^ *bootstrap_file: /run/soc/' "$SOC_SRC/config/collector.yaml" ||
   fail "config/collector.yaml does not put the bootstrap file under /run/soc"
+# Compiled rule databases go to the cache directory systemd makes writable (and private).
+has soc-collector.service "CacheDirectory=soc-collector" "CacheDirectoryMode=0700"
+grep -q '^ *cache_dir: /var/cache/soc-collector$' "$SOC_SRC/config/collector.yaml" ||
+  fail "config/collector.yaml does not put the rule cache in /var/cache/soc-collector"
 
 # Unit syntax: a misspelt directive is ignored by the scorer, verify reports it. The binaries
 # are not installed here, so verify's complaint about /usr/bin/soc-* is expected; anything else

@@ -1,0 +1,46 @@
+// soc-collector's configuration file: the keys added here (rules.cache_dir).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "collector/collector_config.h"
+
+namespace soc {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<CollectorConfig> load(const std::string& rules_extra) {
+  const fs::path dir = fs::temp_directory_path() / ("soc_cconfig_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / "collector.yaml";
+  std::ofstream(file) << "kafka:\n  brokers: localhost:9092\nstore:\n  path: /var/lib/x/store\n"
+                         "rules:\n  dir: rules\n"
+                      << rules_extra;
+  return load_collector_config(file.string());
+}
+
+TEST(CollectorConfig, RuleCacheBesideTheStoreByDefault) {
+  auto c = load("");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->rules_cache_dir, "/var/lib/x/rules-cache");
+}
+
+TEST(CollectorConfig, RuleCacheDirAndNone) {
+  auto c = load("  cache_dir: /var/cache/soc-collector\n");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->rules_cache_dir, "/var/cache/soc-collector");
+  auto off = load("  cache_dir: none\n");
+  ASSERT_TRUE(off.ok()) << off.error();
+  EXPECT_EQ(off->rules_cache_dir, "");
+  auto empty = load("  cache_dir: ''\n");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().find("'rules.cache_dir' must be a directory or none"), std::string::npos)
+      << empty.error();
+}
+
+}  // namespace
+}  // namespace soc
