@@ -13,8 +13,10 @@
 #   bench/detect.sh
 #   LINES=200000 bench/detect.sh
 #
-# Ends with name=value lines, including mix, detect_eps_per_core, hyperscan_raw_lines_per_s,
-# ratio_vs_raw and grep_lines_per_s.
+# Ends with name=value lines, including rules_compile_cold_s and rules_load_warm_s (rules loaded
+# and engine built with an empty, then a warm, database cache), socctl_test_line_cold_s and
+# socctl_test_line_warm_s (`socctl rules test` on one line, same two cases), mix,
+# detect_eps_per_core, hyperscan_raw_lines_per_s, ratio_vs_raw and grep_lines_per_s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -81,7 +83,22 @@ printf 'grep_lines_per_s=%.0f\n' "$grep_lps"
 if [ "$mix" = shared ]; then
   grep -E '^(detect_eps_per_core|ratio_vs_raw)=' "$tmp/generated.txt" | sed 's/^/generated_/'
 fi
+# The rule author's loop: `socctl rules test` on one line with the same rules, cold then warm.
+printf 'Nov 23 10:00:01 web01 sshd[1]: Failed password for root from 203.0.113.9 port 1 ssh2\n' \
+  >"$tmp/one.log"
+# socctl takes one rule directory: the pack and the Sigma rules side by side in one.
+mkdir -p "$tmp/all"
+cp -r rules "$tmp/all/pack"
+if [ -d "$tmp/sigma" ]; then cp -r "$tmp/sigma" "$tmp/all/sigma"; fi
+for run in cold warm; do
+  start=$(date +%s.%N)
+  build-bench/bin/socctl rules test --rules "$tmp/all" --cache-dir "$tmp/socctl-cache" \
+    "$tmp/one.log" >/dev/null
+  end=$(date +%s.%N)
+  awk -v r="$run" -v a="$start" -v b="$end" 'BEGIN { printf "socctl_test_line_%s_s=%.2f\n", r, b - a }'
+done
 echo "mix=$mix"
+grep -E '^(rules_compile_cold_s|rules_load_warm_s)=' "$tmp/out.txt"
 grep -E '^(decode_eps|match_only_eps|detect_eps_per_core|hyperscan_raw_lines_per_s|ratio_vs_raw)=' \
   "$tmp/out.txt"
 detect=$(sed -n 's/^detect_eps_per_core=//p' "$tmp/out.txt")
