@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 #include <hs/hs.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <new>
 #include <optional>
@@ -110,7 +110,7 @@ std::optional<std::string> pattern_error(const Pattern& p) {
     return std::string(err != nullptr ? err->message : "hs_expression_info failed");
   }
   const bool may_be_empty = info->min_width == 0;
-  ::free(info);  // Hyperscan allocates it with the default allocator (malloc)
+  std::free(info);  // Hyperscan allocates it with the default allocator (malloc)
   if (!may_be_empty || (p.flags & HS_FLAG_ALLOWEMPTY) != 0) return std::nullopt;
   size_t failed = 0;
   if (auto db = compile({p}, &failed); !db.ok()) return db.error();
