@@ -21,7 +21,7 @@ kills=${KILLS:-30}
   ts=$(syslog_now)
   burst=0
   while [ $((burst * 250)) -lt "$min_total" ] || [ ! -e "$T/stop-writer" ]; do
-    awk -v b="$burst" -v ts="$ts" 'BEGIN { for (i = 1; i <= 250; i++) printf "%s web01 app[77]: line %06d of the steady stream\n", ts, b * 250 + i }'
+    awk -v b="$burst" -v ts="$ts" 'BEGIN { for (i = 1; i <= 250; i++) printf "%s web01 app[77]: line %07d of the steady stream\n", ts, b * 250 + i }'
     burst=$((burst + 1))
     sleep 0.1
   done >>"$log"
@@ -51,12 +51,12 @@ touch "$T/stop-writer"
 wait "$writer"
 total=$(grep -c . "$log")
 
-delivered() { events_dump | grep -o 'line [0-9]\{6\}' | sort -u | wc -l; }
+delivered() { events_dump | grep -o 'line [0-9]\{7\}' | sort -u | wc -l; }
 all_delivered() { [ "$(delivered)" -ge $total ]; }
 wait_until 120 all_delivered ||
   fail "only $(delivered) of $total distinct lines reached soc.events after $kills kills"
 
-all=$(events_dump | grep -c 'line [0-9]\{6\}')
+all=$(events_dump | grep -c 'line [0-9]\{7\}')
 distinct=$(delivered)
 [ "$distinct" = "$total" ] || fail "expected $total distinct lines, got $distinct"
 # Sequence numbers are never reused across restarts.
