@@ -87,7 +87,9 @@ Result<std::unique_ptr<Agent>> Agent::create(AgentConfig config) {
     auto m = MetricsServer::start(a->config_.metrics_listen);
     if (!m) return Error{m.error()};
     a->metrics_ = std::move(*m);
-    spdlog::info("metrics on http://{}/metrics", a->config_.metrics_listen);
+    spdlog::info("metrics on http://{}:{}/metrics",  // the bound port: listen may ask for 0
+                 a->config_.metrics_listen.substr(0, a->config_.metrics_listen.rfind(':')),
+                 a->metrics_->port());
   }
 
   a->bootstrap_file_ = embedded_bootstrap_file(a->config_.kafka.brokers);

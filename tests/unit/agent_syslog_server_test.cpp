@@ -24,6 +24,10 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using udp = asio::ip::udp;
 
+// How long a test waits for what the server's thread does: generous, since CI is a loaded 2-core
+// machine; waits end as soon as the awaited state holds.
+constexpr auto kPatience = std::chrono::seconds(60);
+
 struct Got {
   std::string text;
   bool truncated;
@@ -60,10 +64,10 @@ class SyslogServerTest : public ::testing::Test {
     return st ? std::move(s) : nullptr;
   }
 
-  // Polls until `n` messages arrived or 5 seconds passed.
+  // Polls until `n` messages arrived or kPatience passed.
   static std::vector<Got> collect(SyslogServer& s, size_t n, size_t per_poll = 1000) {
     std::vector<Got> out;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
     while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
       const size_t got = s.poll(per_poll, [&](const InputLine& l) {
         out.push_back(
@@ -83,7 +87,7 @@ class SyslogServerTest : public ::testing::Test {
 
   // Waits until counter `name` reaches `value`.
   static bool wait_counter(const SyslogServer& s, const std::string& name, uint64_t value) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
     while (counter(s, name) < value) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -155,7 +159,7 @@ TEST_F(SyslogServerTest, UdpFullQueueDropsAndCounts) {
   constexpr int kSent = 100;
   for (int i = 0; i < kSent; ++i) sock.send_to(asio::buffer("<13>" + std::string(200, 'q')), to);
   // Nobody polls: the queue fills, the rest is dropped and counted, memory stays bounded.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
   while (counter(*s, "messages") + counter(*s, "dropped_queue_full") < kSent &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -208,9 +212,15 @@ TEST_F(SyslogServerTest, TcpBackpressureLosesNothing) {
   }
   auto sock = connect(*s);
   std::thread writer([&] { asio::write(sock, asio::buffer(data)); });
+  // Nobody polls: first the queue fills (however slowly a loaded machine gets there) ...
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (s->stats().lag_bytes < c.queue_bytes && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(s->stats().lag_bytes, c.queue_bytes);
+  // ... then the connection stops reading instead of the queue growing: given time, at most one
+  // read's worth of messages lands after the queue filled.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  // Nobody polled yet: the connection stopped reading instead of the queue growing. One read's
-  // worth of messages may land after the queue filled.
   EXPECT_LE(s->stats().lag_bytes, 8192u + 16384u + 200u * 130u);
   EXPECT_LT(counter(*s, "messages"), static_cast<uint64_t>(kMessages));
   const auto got = collect(*s, kMessages, 50);
@@ -261,7 +271,7 @@ TEST_F(SyslogServerTest, ConnectionsBeyondTheMaximumAreRefused) {
   asio::write(first, asio::buffer(std::string("<13>still here\n")));
   EXPECT_EQ(collect(*s, 1).size(), 1u);
   first.close();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
   while (counter(*s, "connections_open") > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
