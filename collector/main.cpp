@@ -133,6 +133,9 @@ void reload(soc::Pipeline& pipeline, const std::string& config_path,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // RocksDB creates the alert store's files through the umask (it has no mode option), and alerts
+  // carry personal data: owner-only. The bootstrap file is made 0644 on purpose below.
+  ::umask(077);
   CLI::App app{"soc-collector: detection and alert store of the provincial SOC"};
   std::string config_path;
   std::string check_path;
