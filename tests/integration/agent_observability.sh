@@ -10,7 +10,7 @@ A="$SOC_BIN/soc-agent"
 mkdir -p "$T/logs/apps"
 : >"$T/logs/auth.log"
 : >"$T/logs/apps/one.log"
-head -c 32 /dev/urandom | base64 >"$T/salt"
+(umask 077 && head -c 32 /dev/urandom | base64 >"$T/salt")  # a secret file: 0600 or refused
 start_test_broker
 AGENT_EXTRA=$(printf 'heartbeat:\n  interval: 1s\nredaction:\n  salt: {file: %s}\n  patterns:\n    - name: TOKEN\n      regex: "api_key=[A-Za-z0-9]+"' "$T/salt")
 write_agent_yaml "$T/logs/auth.log" "$T/logs/apps/*.log"
@@ -40,6 +40,7 @@ phone=${BASH_REMATCH[1]} email=${BASH_REMATCH[2]}
 [ "$(metric 'soc_agent_redactions_total{kind="cccd"}')" = 1 ] || fail "cccd redactions not counted"
 [ "$(metric 'soc_agent_redactions_total{kind="phone"}')" = 2 ] || fail "phone redactions not counted"
 [ "$(metric soc_agent_lines_redacted_total)" = 2 ] || fail "redacted lines not counted"
+[ "$(metric 'soc_agent_events_total{event="redaction_failed"}')" = 0 ] || fail "no redaction failed"
 echo "ok: redaction with stable salted tags, counted"
 
 # Glob: a file appearing later is followed from its start.
