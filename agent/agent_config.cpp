@@ -92,6 +92,13 @@ void check_kafka_files(const std::string& file, const YAML::Node& kafka, const K
                 fmt::format("kafka property '{}': cannot read {}: {}", key, it->second,
                             std::strerror(errno)));
     }
+    const std::string_view name(key);
+    if (name == "ssl.key.location" || name == "ssl.keystore.location" ||
+        name == "sasl.kerberos.keytab") {
+      if (auto st = check_secret_file_mode(it->second); !st) {
+        yaml_fail(file, props[key], fmt::format("kafka property '{}': {}", key, st.error()));
+      }
+    }
   }
   const auto get = [&](const char* key) {
     const auto it = k.properties.find(key);

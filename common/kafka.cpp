@@ -43,6 +43,16 @@ std::string mask_value(std::string msg, const std::string& value) {
   return msg;
 }
 
+Status secret_mode_ok(const std::string& path, const struct stat& st) {
+  if ((st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
+    return Error{
+        fmt::format("{}: mode {:04o} lets other users read or change it; make it 0600 or 0640 "
+                    "(chmod 0640 {})",
+                    path, st.st_mode & 07777, path)};
+  }
+  return Ok{};
+}
+
 // Reads a secret file; the error names the file, never its content. The mode is checked on the
 // open file (no window for a swap between check and read): others must have no access at all and
 // the group no write access; group read is fine (root:soc-agent 0640 is the usual setup).
@@ -61,12 +71,7 @@ Result<std::string> read_secret_file(const std::string& path) {
   }
   if (S_ISDIR(st.st_mode)) return Error{path + ": is a directory"};
   if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
-  if ((st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
-    return Error{
-        fmt::format("{}: mode {:04o} lets other users read or change it; make it 0600 or 0640 "
-                    "(chmod 0640 {})",
-                    path, st.st_mode & 07777, path)};
-  }
+  if (auto mode_ok = secret_mode_ok(path, st); !mode_ok) return Error{mode_ok.error()};
   std::string text;
   char buf[4096];
   for (;;) {
@@ -87,6 +92,14 @@ std::string config_relative(const std::string& config_file, const std::string& p
 }
 
 }  // namespace
+
+Status check_secret_file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Error{fmt::format("{}: cannot stat: {}", path, std::strerror(errno))};
+  }
+  return secret_mode_ok(path, st);
+}
 
 std::string yaml_secret_value(const std::string& file, const YAML::Node& node,
                               const std::string& what) {

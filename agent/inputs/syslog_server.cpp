@@ -26,6 +26,7 @@
 #include <type_traits>
 
 #include "agent/inputs/syslog_framing.h"
+#include "common/kafka.h"
 
 namespace soc {
 namespace {
@@ -403,6 +404,9 @@ Status Server::start_tls_context() {
   }
   if (auto st = readable_file("private key", config.tls.key); !st) {
     return Error{where + ": " + st.error()};
+  }
+  if (auto st = check_secret_file_mode(config.tls.key); !st) {
+    return Error{where + ": private key " + st.error()};
   }
   if (!config.tls.ca.empty()) {
     if (auto st = readable_file("client CA", config.tls.ca); !st) {

@@ -103,7 +103,8 @@ expect_bad "metrics address" "bad.yaml:8:11: 'metrics.listen': 'http' is not a p
 printf 'org: X\nstate_dir: %s/st\nkafka:\n  brokers: b:9093\n  properties:\n    compression.type: lz5\nfiles:\n  - /var/log/x.log\n' "$T" >"$T/bad.yaml"
 expect_bad "compression" "bad.yaml:6:23: kafka property 'compression.type'"
 # Good: mTLS + SCRAM + zstd from config, certificates present.
-touch "$T/ca.pem" "$T/agent.pem" "$T/agent.key"
+touch "$T/ca.pem" "$T/agent.pem"
+(umask 077 && touch "$T/agent.key")  # a private key: 0600 or refused
 printf 'org: X\nstate_dir: %s/st\nkafka:\n  brokers: b:9093\n  properties:\n    security.protocol: sasl_ssl\n    sasl.mechanisms: SCRAM-SHA-512\n    sasl.username: agent\n    sasl.password: {file: %s}\n    ssl.ca.location: %s/ca.pem\n    ssl.certificate.location: %s/agent.pem\n    ssl.key.location: %s/agent.key\n    compression.type: zstd\nfiles:\n  - /var/log/x.log\n' "$T" "$T/salt" "$T" "$T" "$T" >"$T/good.yaml"
 "$A" --check-config "$T/good.yaml" >/dev/null || fail "mTLS + SCRAM + zstd config rejected"
 echo "agent_observability: ok"

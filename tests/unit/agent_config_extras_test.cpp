@@ -157,6 +157,15 @@ TEST_F(AgentConfigExtrasTest, KafkaFilesMustExistAndSaslNeedsCredentials) {
                       "does not exist"),
             std::string::npos);
   std::ofstream(dir_ / "c.pem") << "x";
+  // A private key other users can read is refused like any secret file; 0640 is fine.
+  write_secret("k.key", "key", 0644);
+  const std::string key = "    ssl.key.location: " + (dir_ / "k.key").string() + "\n";
+  EXPECT_NE(err(key).find(":6:23: kafka property 'ssl.key.location': " + (dir_ / "k.key").string() +
+                          ": mode 0644 lets other users read or change it"),
+            std::string::npos)
+      << err(key);
+  ASSERT_EQ(::chmod((dir_ / "k.key").c_str(), 0640), 0);
+  EXPECT_EQ(err(key), "accepted");
   EXPECT_NE(err("    security.protocol: ssl\n    ssl.certificate.location: " +
                 (dir_ / "c.pem").string() + "\n")
                 .find("needs both ssl.certificate.location and ssl.key.location"),

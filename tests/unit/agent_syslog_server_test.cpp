@@ -1,6 +1,7 @@
 // The syslog server on loopback with real sockets: UDP, TCP and TLS (with a throwaway self-signed
 // certificate), limits, counters and start-up errors. TLS framing end to end is covered by
 // tests/integration/syslog_server.sh.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -157,8 +158,10 @@ class SyslogServerTest : public ::testing::Test {
     EXPECT_GT(X509_sign(cert.get(), key.get(), EVP_sha256()), 0);
     const std::unique_ptr<FILE, decltype(&std::fclose)> cf(std::fopen(c.tls.cert.c_str(), "w"),
                                                            std::fclose);
-    const std::unique_ptr<FILE, decltype(&std::fclose)> kf(std::fopen(c.tls.key.c_str(), "w"),
-                                                           std::fclose);
+    // A private key: created 0600, as the listener refuses one that others can read.
+    const std::unique_ptr<FILE, decltype(&std::fclose)> kf(
+        ::fdopen(::open(c.tls.key.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), "w"),
+        std::fclose);
     EXPECT_TRUE(cf && kf);
     EXPECT_EQ(PEM_write_X509(cf.get(), cert.get()), 1);
     EXPECT_EQ(PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr), 1);
@@ -483,6 +486,17 @@ TEST_F(SyslogServerTest, PortInUseFailsAtStartNamingTheListener) {
         << st.error();
     EXPECT_NE(st.error().find("in use"), std::string::npos) << st.error();
   }
+}
+
+TEST_F(SyslogServerTest, TlsKeyOthersCanReadFailsAtStart) {
+  auto c = tls_config();
+  ASSERT_EQ(::chmod(c.tls.key.c_str(), 0644), 0);
+  SyslogServer s(c, 1024);
+  const auto st = s.start(*checkpoints_);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().find("private key " + c.tls.key + ": mode 0644 lets other users read"),
+            std::string::npos)
+      << st.error();
 }
 
 TEST_F(SyslogServerTest, MissingCertificateFailsAtStart) {
