@@ -423,6 +423,7 @@ AgentSnapshot Agent::snapshot() const {
   }
   if (redactor_) {
     for (const auto& [kind, n] : redactor_->counts()) s.redactions[kind] = n;
+    s.events["redaction_failed"] = redactor_->lines_failed();  // lines withheld, not shipped
   }
   for (const auto& in : inputs_) {
     for (auto& st : in->detailed_stats()) s.inputs.push_back(std::move(st));

@@ -10,7 +10,7 @@ A="$SOC_BIN/soc-agent"
 mkdir -p "$T/logs/apps"
 : >"$T/logs/auth.log"
 : >"$T/logs/apps/one.log"
-head -c 32 /dev/urandom | base64 >"$T/salt"
+(umask 077 && head -c 32 /dev/urandom | base64 >"$T/salt")  # a secret file: 0600 or refused
 start_test_broker
 AGENT_EXTRA=$(printf 'heartbeat:\n  interval: 1s\nredaction:\n  salt: {file: %s}\n  patterns:\n    - name: TOKEN\n      regex: "api_key=[A-Za-z0-9]+"' "$T/salt")
 write_agent_yaml "$T/logs/auth.log" "$T/logs/apps/*.log"
@@ -40,6 +40,7 @@ phone=${BASH_REMATCH[1]} email=${BASH_REMATCH[2]}
 [ "$(metric 'soc_agent_redactions_total{kind="cccd"}')" = 1 ] || fail "cccd redactions not counted"
 [ "$(metric 'soc_agent_redactions_total{kind="phone"}')" = 2 ] || fail "phone redactions not counted"
 [ "$(metric soc_agent_lines_redacted_total)" = 2 ] || fail "redacted lines not counted"
+[ "$(metric 'soc_agent_events_total{event="redaction_failed"}')" = 0 ] || fail "no redaction failed"
 echo "ok: redaction with stable salted tags, counted"
 
 # Glob: a file appearing later is followed from its start.
@@ -105,7 +106,8 @@ expect_bad "metrics address" "bad.yaml:8:11: 'metrics.listen': 'http' is not a p
 printf 'org: X\nstate_dir: %s/st\nkafka:\n  brokers: b:9093\n  properties:\n    compression.type: lz5\nfiles:\n  - /var/log/x.log\n' "$T" >"$T/bad.yaml"
 expect_bad "compression" "bad.yaml:6:23: kafka property 'compression.type'"
 # Good: mTLS + SCRAM + zstd from config, certificates present.
-touch "$T/ca.pem" "$T/agent.pem" "$T/agent.key"
+touch "$T/ca.pem" "$T/agent.pem"
+(umask 077 && touch "$T/agent.key")  # a private key: 0600 or refused
 printf 'org: X\nstate_dir: %s/st\nkafka:\n  brokers: b:9093\n  properties:\n    security.protocol: sasl_ssl\n    sasl.mechanisms: SCRAM-SHA-512\n    sasl.username: agent\n    sasl.password: {file: %s}\n    ssl.ca.location: %s/ca.pem\n    ssl.certificate.location: %s/agent.pem\n    ssl.key.location: %s/agent.key\n    compression.type: zstd\nfiles:\n  - /var/log/x.log\n' "$T" "$T/salt" "$T" "$T" "$T" >"$T/good.yaml"
 "$A" --check-config "$T/good.yaml" >/dev/null || fail "mTLS + SCRAM + zstd config rejected"
 echo "agent_observability: ok"
