@@ -87,7 +87,9 @@ Result<std::unique_ptr<Agent>> Agent::create(AgentConfig config) {
     auto m = MetricsServer::start(a->config_.metrics_listen);
     if (!m) return Error{m.error()};
     a->metrics_ = std::move(*m);
-    spdlog::info("metrics on http://{}/metrics", a->config_.metrics_listen);
+    spdlog::info("metrics on http://{}:{}/metrics",  // the bound port: listen may ask for 0
+                 a->config_.metrics_listen.substr(0, a->config_.metrics_listen.rfind(':')),
+                 a->metrics_->port());
   }
 
   a->bootstrap_file_ = embedded_bootstrap_file(a->config_.kafka.brokers);
@@ -421,6 +423,7 @@ AgentSnapshot Agent::snapshot() const {
   }
   if (redactor_) {
     for (const auto& [kind, n] : redactor_->counts()) s.redactions[kind] = n;
+    s.events["redaction_failed"] = redactor_->lines_failed();  // lines withheld, not shipped
   }
   for (const auto& in : inputs_) {
     for (auto& st : in->detailed_stats()) s.inputs.push_back(std::move(st));

@@ -93,6 +93,13 @@ void check_kafka_files(const std::string& file, const YAML::Node& kafka, const K
                 fmt::format("kafka property '{}': cannot read {}: {}", key, it->second,
                             std::strerror(errno)));
     }
+    const std::string_view name(key);
+    if (name == "ssl.key.location" || name == "ssl.keystore.location" ||
+        name == "sasl.kerberos.keytab") {
+      if (auto st = check_secret_file_mode(it->second); !st) {
+        yaml_fail(file, props[key], fmt::format("kafka property '{}': {}", key, st.error()));
+      }
+    }
   }
   const auto get = [&](const char* key) {
     const auto it = k.properties.find(key);
@@ -163,12 +170,22 @@ void parse_spool(const std::string& file, const YAML::Node& n, AgentConfig& c) {
 }
 
 void parse_redaction(const std::string& file, const YAML::Node& n, AgentConfig& c) {
-  yaml_check_keys(file, n, {"salt", "builtin", "patterns"});
+  yaml_check_keys(file, n, {"salt", "builtin", "patterns", "insecure_inline_salt_for_tests"});
   RedactionConfig r;
   if (!n["salt"]) {
     yaml_fail(file, n,
               "'redaction.salt' is required ({file: PATH} or {env: NAME}): it keys the "
               "hashes that replace personal data");
+  }
+  // A salt written in the config travels with its copies and backups, and with it the hashes can
+  // be reversed by trying phone numbers: only tests may do that, and say so.
+  const bool inline_allowed =
+      n["insecure_inline_salt_for_tests"] &&
+      yaml_bool(file, n["insecure_inline_salt_for_tests"], "'insecure_inline_salt_for_tests'");
+  if (n["salt"].IsScalar() && !inline_allowed) {
+    yaml_fail(file, n["salt"],
+              "'redaction.salt' must not be written in the configuration: use {file: PATH} (mode "
+              "0600 or 0640) or {env: NAME}");
   }
   r.salt = yaml_secret_value(file, n["salt"], "'redaction.salt'");
   if (r.salt.size() < 16) yaml_fail(file, n["salt"], "'redaction.salt' must be at least 16 bytes");

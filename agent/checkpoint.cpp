@@ -50,6 +50,10 @@ Result<CheckpointStore> CheckpointStore::open(const std::string& state_dir) {
   CheckpointStore cs;
   cs.checkpoint_path_ = (std::filesystem::path(state_dir) / "checkpoint").string();
   cs.seq_path_ = (std::filesystem::path(state_dir) / "seq").string();
+  // Files an older version wrote through the umask become owner-only, like those written now.
+  for (const auto* path : {&cs.checkpoint_path_, &cs.seq_path_}) {
+    if (auto st = restrict_mode(*path, 0600); !st) return Error{st.error()};
+  }
   if (std::filesystem::exists(cs.checkpoint_path_)) {
     auto text = read_file(cs.checkpoint_path_);
     if (!text) return Error{text.error()};

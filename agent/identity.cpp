@@ -29,6 +29,7 @@ bool looks_like_uuid(const std::string& s) {
 
 Result<std::string> load_or_create_agent_id(const std::string& state_dir) {
   const std::string path = (std::filesystem::path(state_dir) / "agent_id").string();
+  if (auto st = restrict_mode(path, 0600); !st) return Error{st.error()};
   if (std::filesystem::exists(path)) {
     auto text = read_file(path);
     if (!text) return Error{text.error()};

@@ -1,5 +1,6 @@
 // soc-agent: tails log files and ships every line to Kafka, at least once.
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -56,6 +57,8 @@ soc::Result<std::unique_ptr<soc::Agent>> reload(const std::string& path,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Backstop for any file created without an explicit mode: state and spool hold log lines.
+  ::umask(077);
   CLI::App app{"soc-agent: ships log lines to the SOC collector through Kafka"};
   std::string config_path;
   std::string check_path;

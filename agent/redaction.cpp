@@ -157,8 +157,11 @@ struct Redactor::Impl {
   std::vector<std::string> labels;  // per kind
   std::vector<uint64_t> counts;     // per kind
   std::vector<Span> spans;
+  pcre2_match_context* match_context = nullptr;  // carries config.match_limit
+  bool failed = false;                           // a user pattern could not finish on this line
 
   ~Impl() {
+    pcre2_match_context_free(match_context);
     for (auto& r : regexes) {
       pcre2_match_data_free(r.md);
       pcre2_code_free(r.code);
@@ -208,8 +211,14 @@ struct Redactor::Impl {
       size_t start = 0;
       while (start <= s.size()) {
         const int rc = pcre2_match(r.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), start,
-                                   0, r.md, nullptr);
-        if (rc < 0) break;  // no match, or a matching limit: leave the rest as it is
+                                   0, r.md, match_context);
+        if (rc == PCRE2_ERROR_NOMATCH) break;
+        if (rc < 0) {
+          // A match/depth/heap limit or another error: the pattern may have matched anywhere
+          // from here on, so nothing after this point can be called clean.
+          failed = true;
+          return;
+        }
         const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(r.md);
         if (ov[1] > ov[0]) spans.push_back(Span{ov[0], ov[1], kFirstUser + k});
         start = ov[1] > start ? ov[1] : start + 1;
@@ -250,6 +259,11 @@ Result<std::unique_ptr<Redactor>> Redactor::create(const RedactionConfig& config
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->labels = {"CCCD", "PHONE", "EMAIL"};
+  if (config.match_limit != 0) {
+    impl->match_context = pcre2_match_context_create(nullptr);
+    if (impl->match_context == nullptr) return Error{"redaction: out of memory"};
+    pcre2_set_match_limit(impl->match_context, config.match_limit);
+  }
   for (const auto& p : config.patterns) {
     int err = 0;
     PCRE2_SIZE at = 0;
@@ -273,8 +287,15 @@ Result<std::unique_ptr<Redactor>> Redactor::create(const RedactionConfig& config
 bool Redactor::redact(std::string_view in, std::string& out) {
   auto& m = *impl_;
   m.spans.clear();
+  m.failed = false;
   m.builtins(in);
   m.users(in);
+  if (m.failed) {
+    // Fail closed: a line we could not redact is not shipped at all.
+    out.assign(kWithheld);
+    ++failed_;
+    return true;
+  }
   if (m.spans.empty()) return false;
   std::sort(m.spans.begin(), m.spans.end(), [](const Span& a, const Span& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;

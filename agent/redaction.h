@@ -30,6 +30,9 @@ struct RedactionConfig {
   bool email = true;
   std::string salt;  // secret: from a file or the environment
   std::vector<RedactionPattern> patterns;
+  // PCRE2's backtracking budget per match attempt; 0 keeps PCRE2's default (10 million). A
+  // pattern that runs out of it withholds the line (see Redactor::redact). Lowered by tests.
+  uint32_t match_limit = 0;
 };
 
 class Redactor {
@@ -39,12 +42,17 @@ class Redactor {
   Redactor(const Redactor&) = delete;
   Redactor& operator=(const Redactor&) = delete;
 
-  // True when `in` held something to redact; `out` then holds the redacted line.
+  // True when `in` held something to redact; `out` then holds the redacted line. When a user
+  // pattern fails on the line (PCRE2's match, depth or heap limit, or another matching error) the
+  // redaction fails closed: `out` is kWithheld instead of the line, and lines_failed() counts it.
   bool redact(std::string_view in, std::string& out);
+
+  static constexpr std::string_view kWithheld = "[redaction failed: line withheld]";
 
   // Matches per kind ("cccd", "phone", "email", then user pattern names), for the counters.
   std::vector<std::pair<std::string, uint64_t>> counts() const;
   uint64_t lines_redacted() const { return lines_; }
+  uint64_t lines_failed() const { return failed_; }
 
   // Checks that a user regex compiles; the error carries PCRE2's reason and offset.
   static Status check_regex(const std::string& regex);
@@ -55,6 +63,7 @@ class Redactor {
  private:
   std::unique_ptr<Impl> impl_;
   uint64_t lines_ = 0;
+  uint64_t failed_ = 0;
 };
 
 }  // namespace soc

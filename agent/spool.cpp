@@ -94,7 +94,7 @@ std::string Spool::seg_path(uint64_t id) const {
 Status Spool::open_write_segment(uint64_t id, bool create) {
   const std::string path = seg_path(id);
   const int flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
-  UniqueFd fd(::open(path.c_str(), flags, 0640));
+  UniqueFd fd(::open(path.c_str(), flags, 0600));  // lines may carry personal data
   if (!fd.valid()) return Error{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
   if (create) {
     if (::pwrite(fd.get(), kMagic.data(), kMagic.size(), 0) !=
@@ -119,7 +119,7 @@ Result<Spool> Spool::open(SpoolConfig config) {
   if (s.config_.segment_bytes > s.config_.max_bytes / 4) {
     s.config_.segment_bytes = std::max<uint64_t>(s.config_.max_bytes / 4, 4096);
   }
-  if (auto st = make_dirs(s.config_.dir); !st) return Error{st.error()};
+  if (auto st = make_dirs(s.config_.dir, 0700); !st) return Error{st.error()};
 
   std::vector<uint64_t> ids;
   std::error_code ec;
@@ -167,8 +167,11 @@ Result<Spool> Spool::open(SpoolConfig config) {
       ::unlink(path.c_str());
       continue;
     }
+    // Written by a version that let the umask decide: owner-only now.
+    if (auto narrowed = restrict_mode(path, 0600); !narrowed) return Error{narrowed.error()};
     s.segs_.push_back(Segment{id, static_cast<uint64_t>(st.st_size)});
   }
+  if (auto narrowed = restrict_mode(cursor_path, 0600); !narrowed) return Error{narrowed.error()};
 
   if (s.segs_.empty()) {
     const uint64_t id = std::max<uint64_t>(cursor.seg + 1, ids.empty() ? 1 : ids.back() + 1);

@@ -34,7 +34,10 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(const std::string&
     return Error{
         fmt::format("embedded broker: cannot create topic {}: {}", topic, rd_kafka_err2str(e))};
   }
-  if (auto st = write_file_atomic(bootstrap_file, b->bootstrap_ + "\n"); !st) {
+  // Created readable by all: agents on this host run as other users and must read the address,
+  // and an agent starting in between must never find it unreadable. It is no secret: the loopback
+  // port is visible to every local user in /proc/net/tcp.
+  if (auto st = write_file_atomic(bootstrap_file, b->bootstrap_ + "\n", 0644); !st) {
     return Error{st.error()};
   }
   b->bootstrap_file_ = bootstrap_file;

@@ -162,6 +162,9 @@ void reload(soc::Pipeline& pipeline, const std::string& config_path,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // RocksDB creates the alert store's files through the umask (it has no mode option), and alerts
+  // carry personal data: owner-only. The bootstrap file is made 0644 on purpose below.
+  ::umask(077);
   // A fixed threshold (instead of glibc's, which rises to the largest block freed so far) keeps
   // large blocks - a big message and its copies - in their own mappings, returned when freed.
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
@@ -236,12 +239,6 @@ int main(int argc, char** argv) {
     }
     broker = std::move(*b);
     bootstrap = broker->bootstrap();
-    // Agents on this host run as other users and must read the address. It is no secret: the
-    // loopback port is visible to every local user in /proc/net/tcp.
-    if (::chmod(cfg->bootstrap_file.c_str(), 0644) != 0) {
-      spdlog::warn("{}: cannot make it readable for agents: {}", cfg->bootstrap_file,
-                   std::strerror(errno));
-    }
   }
   int rc = 0;
   {

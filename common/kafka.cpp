@@ -1,14 +1,16 @@
 #include "common/kafka.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "common/atomic_file.h"
 #include "common/yaml_file.h"
@@ -41,19 +43,45 @@ std::string mask_value(std::string msg, const std::string& value) {
   return msg;
 }
 
-// Reads a secret file; the error names the file, never its content.
+Status secret_mode_ok(const std::string& path, const struct stat& st) {
+  if ((st.st_mode & (S_IRWXO | S_IWGRP)) != 0) {
+    return Error{
+        fmt::format("{}: mode {:04o} lets other users read or change it; make it 0600 or 0640 "
+                    "(chmod 0640 {})",
+                    path, st.st_mode & 07777, path)};
+  }
+  return Ok{};
+}
+
+// Reads a secret file; the error names the file, never its content. The mode is checked on the
+// open file (no window for a swap between check and read): others must have no access at all and
+// the group no write access; group read is fine (root:soc-agent 0640 is the usual setup).
 Result<std::string> read_secret_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory"};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
+  struct Fd {
+    int fd;
+    ~Fd() {
+      if (fd >= 0) ::close(fd);
+    }
+  } const file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+  const int fd = file.fd;
+  if (fd < 0) return Error{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    return Error{fmt::format("{}: cannot stat: {}", path, std::strerror(errno))};
+  }
+  if (S_ISDIR(st.st_mode)) return Error{path + ": is a directory"};
+  if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
+  if (auto mode_ok = secret_mode_ok(path, st); !mode_ok) return Error{mode_ok.error()};
   std::string text;
   char buf[4096];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error{fmt::format("{}: cannot read: {}", path, std::strerror(errno))};
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
     if (text.size() > kMaxSecretBytes) return Error{path + ": larger than 1 MiB, not a secret"};
   }
-  if (in.bad()) return Error{fmt::format("{}: cannot read: {}", path, std::strerror(errno))};
   return text;
 }
 
@@ -64,6 +92,14 @@ std::string config_relative(const std::string& config_file, const std::string& p
 }
 
 }  // namespace
+
+Status check_secret_file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return Error{fmt::format("{}: cannot stat: {}", path, std::strerror(errno))};
+  }
+  return secret_mode_ok(path, st);
+}
 
 std::string yaml_secret_value(const std::string& file, const YAML::Node& node,
                               const std::string& what) {

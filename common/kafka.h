@@ -46,6 +46,12 @@ struct KafkaSettings {
 // never the value. Throws YamlError with the file and line.
 KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& node);
 
+// Refuses a secret file (private key, keytab, password) that other users may read or change, or
+// whose group may change it; group read is fine (root:soc-agent 0640). The error names the file
+// and its mode. For files a library opens itself (librdkafka's ssl.key.location, the syslog
+// listener's TLS key); {file: } secrets get the same check on the descriptor they are read from.
+Status check_secret_file_mode(const std::string& path);
+
 // A configuration value that may be a secret: a plain scalar, `{file: PATH}` (the file's content
 // without its trailing newline; a relative PATH is taken from the config file's directory) or
 // `{env: NAME}` (the environment variable's value). Secrets stay out of the YAML and the command

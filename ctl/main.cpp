@@ -1,6 +1,7 @@
 // socctl: the analyst's command line. Each command group registers itself (see command.h); main
 // parses, then runs the one command chosen.
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
 #include <exception>
@@ -14,6 +15,8 @@
 #endif
 
 int main(int argc, char** argv) {
+  // Owner-only unless a command says otherwise (import-sigma's rule files are for the collector).
+  ::umask(077);
   CLI::App app{"socctl: command line for the SOC collector (alerts, rules)", "socctl"};
   app.set_version_flag("--version", "socctl " SOC_VERSION);
   app.require_subcommand(1);

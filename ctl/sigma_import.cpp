@@ -12,6 +12,7 @@
 
 #include "collector/detect/engine.h"
 #include "collector/detect/sigma.h"
+#include "common/atomic_file.h"
 #include "ctl/command.h"
 #include "ctl/output.h"
 
@@ -79,8 +80,9 @@ int run_import_sigma(const SigmaImportOptions& o) {
   auto inputs = collect(o.sources);
   if (!inputs) return report_failure(inputs.error());
   std::error_code ec;
-  fs::create_directories(o.out_dir, ec);
-  if (ec) return report_failure(fmt::format("{}: cannot create: {}", o.out_dir, ec.message()));
+  // Rules are read by the collector's own user: 0755 directories and 0644 files, whatever the
+  // umask (socctl's is 077).
+  if (auto st = make_dirs(o.out_dir, 0755); !st) return report_failure(st.error());
 
   std::set<std::string> ids;
   std::vector<Rule> converted;
@@ -110,11 +112,16 @@ int run_import_sigma(const SigmaImportOptions& o) {
     }
     fs::path dest = fs::path(o.out_dir) / in.relative;
     dest.replace_extension(".yml");
-    fs::create_directories(dest.parent_path(), ec);
+    if (auto st = make_dirs(dest.parent_path().string(), 0755); !st) {
+      fmt::print(stderr, "socctl: {}\n", st.error());
+      io_error = true;
+      continue;
+    }
     std::ofstream f(dest, std::ios::binary | std::ios::trunc);
     f << out.converted->yaml;
     f.close();
-    if (!f) {
+    fs::permissions(dest, fs::perms(0644), ec);
+    if (!f || ec) {
       report_failure(dest.string() + ": cannot write");
       io_error = true;
       continue;

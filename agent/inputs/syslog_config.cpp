@@ -79,9 +79,10 @@ SyslogServerConfig parse_syslog_server_config(const std::string& file, const YAM
   if (!node.IsMap()) {
     yaml_fail(file, node, "a syslog listener is a mapping with 'protocol' and 'listen'");
   }
-  yaml_check_keys(file, node,
-                  {"protocol", "listen", "framing", "tls", "max_connections", "max_message_bytes",
-                   "queue_bytes"});
+  yaml_check_keys(
+      file, node,
+      {"protocol", "listen", "framing", "tls", "max_connections", "max_connections_per_source",
+       "idle_timeout", "max_message_bytes", "queue_bytes"});
   SyslogServerConfig c;
   if (!node["protocol"])
     yaml_fail(file, node, "a syslog listener needs 'protocol' (udp, tcp, tls)");
@@ -116,6 +117,16 @@ SyslogServerConfig parse_syslog_server_config(const std::string& file, const YAM
   if (const auto m = node["max_connections"]) {
     if (!stream) yaml_fail(file, m, "'max_connections' applies to tcp and tls only");
     c.max_connections = bounded(file, m, "'max_connections'", 1, 100000);
+  }
+  if (const auto m = node["max_connections_per_source"]) {
+    if (!stream) yaml_fail(file, m, "'max_connections_per_source' applies to tcp and tls only");
+    c.max_connections_per_source = bounded(file, m, "'max_connections_per_source'", 1, 100000);
+  }
+  if (const auto t = node["idle_timeout"]) {
+    if (!stream) yaml_fail(file, t, "'idle_timeout' applies to tcp and tls only");
+    const long long s = yaml_duration_seconds(file, t, "'idle_timeout'");
+    if (s < 1 || s > 86400) yaml_fail(file, t, "'idle_timeout' must be 1s .. 1d");
+    c.idle_timeout = std::chrono::seconds(s);
   }
   if (const auto m = node["max_message_bytes"]) {
     c.max_message_bytes = bounded(file, m, "'max_message_bytes'", 256, 1000000);

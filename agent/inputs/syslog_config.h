@@ -7,6 +7,8 @@
 //       listen: "0.0.0.0:514"
 //       framing: auto                 # auto | newline | octet-counting (tcp and tls only)
 //       max_connections: 64           # more are accepted and closed at once, and counted
+//       max_connections_per_source: 8 # per sender address, within max_connections
+//       idle_timeout: 60s             # a connection that sends nothing for this long is closed
 //     - protocol: tls
 //       listen: "[::]:6514"
 //       tls: {cert: /etc/soc/tls/syslog.pem, key: /etc/soc/tls/syslog.key,
@@ -15,6 +17,7 @@
 //       queue_bytes: 4194304          # received, not yet shipped; default max(1 MiB, 16 messages)
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -42,6 +45,13 @@ struct SyslogServerConfig {
   SyslogFraming framing = SyslogFraming::kAuto;
   SyslogTlsConfig tls;
   size_t max_connections = 64;
+  // One address may hold only this many of max_connections: a few idle or slow senders (or an
+  // attacker) cannot lock everybody else out.
+  size_t max_connections_per_source = 8;
+  // Closed when no byte arrives for this long (reset by every read); TLS clients must also finish
+  // the handshake within handshake_timeout. Milliseconds so tests can use short ones.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
   size_t max_message_bytes = 0;  // 0: the agent's max_line_bytes
   size_t queue_bytes = 0;        // 0: max(1 MiB, 16 × max_message_bytes)
 };

@@ -19,12 +19,14 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <type_traits>
 
 #include "agent/inputs/syslog_framing.h"
+#include "common/kafka.h"
 
 namespace soc {
 namespace {
@@ -38,7 +40,6 @@ using TlsStream = ssl::stream<tcp::socket>;
 
 constexpr size_t kStreamReadBytes = 16 * 1024;
 constexpr size_t kDatagramBytes = 65536;  // above the largest UDP payload (65507 / 65527)
-constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
 struct Message {
@@ -108,7 +109,9 @@ struct Counters {
   std::atomic<uint64_t> dropped_queue_full{0};
   std::atomic<uint64_t> dropped_oversize_frame{0};
   std::atomic<uint64_t> connections_accepted{0};
-  std::atomic<uint64_t> connections_rejected{0};
+  std::atomic<uint64_t> connections_rejected{0};             // max_connections reached
+  std::atomic<uint64_t> connections_rejected_per_source{0};  // max_connections_per_source
+  std::atomic<uint64_t> connections_idle_closed{0};          // nothing received for idle_timeout
   std::atomic<uint64_t> tls_handshake_failures{0};
   std::atomic<uint64_t> parse_errors{0};
 };
@@ -138,6 +141,14 @@ std::string peer_text(SyslogProtocol proto, const asio::ip::address& a, uint16_t
   }
   if (a.is_v6()) return fmt::format("{}:[{}]:{}", protocol_name(proto), a.to_string(), port);
   return fmt::format("{}:{}:{}", protocol_name(proto), a.to_string(), port);
+}
+
+// The sender's address as one key per host: IPv4-mapped IPv6 counts as the IPv4 address.
+std::string source_key(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
+  }
+  return a.to_string();
 }
 
 // A datagram or a frame as the line to ship: one trailing LF or CRLF removed, cut to `max`.
@@ -213,8 +224,11 @@ struct Server {
   MessageQueue queue;
   Counters counters;
   std::atomic<size_t> open_connections{0};
+  // Open connections per sender address (source_key). Asio thread only, and the destructor's
+  // teardown of sessions after that thread has stopped.
+  std::map<std::string, size_t> open_per_source;
   std::atomic<bool> pause_pending{false};
-  LogLimiter log_full, log_frame, log_rejected, log_handshake;
+  LogLimiter log_full, log_frame, log_rejected, log_rejected_source, log_handshake, log_idle;
   std::vector<Message> batch;  // agent thread: what poll() is emitting
 
   asio::io_context io{1};
@@ -236,20 +250,29 @@ class Session : public StreamSession, public std::enable_shared_from_this<Sessio
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(Server& server, Stream stream, std::string peer)
+  Session(Server& server, Stream stream, std::string peer, std::string source)
       : server_(server),
         stream_(std::move(stream)),
         peer_(std::move(peer)),
+        source_(std::move(source)),
         framer_(server.config.framing, server.max_message),
         buffer_(kStreamReadBytes),
-        handshake_timer_(server.io) {
+        handshake_timer_(server.io),
+        idle_timer_(server.io) {
     ++server_.open_connections;
+    ++server_.open_per_source[source_];
   }
-  ~Session() override { --server_.open_connections; }
+  ~Session() override {
+    --server_.open_connections;
+    const auto it = server_.open_per_source.find(source_);
+    if (it != server_.open_per_source.end() && --it->second == 0) {
+      server_.open_per_source.erase(it);
+    }
+  }
 
   void start() {
     if constexpr (kTls) {
-      handshake_timer_.expires_after(kHandshakeTimeout);
+      handshake_timer_.expires_after(server_.config.handshake_timeout);
       // A client that connects and never completes the handshake must not hold a slot forever.
       handshake_timer_.async_wait([self = this->shared_from_this()](const ErrorCode& ec) {
         if (!ec) {
@@ -281,9 +304,12 @@ class Session : public StreamSession, public std::enable_shared_from_this<Sessio
  private:
   void read() {
     if (server_.queue.full()) {
+      // Waiting for us, not for the sender: no idle deadline while paused.
+      idle_timer_.cancel();
       server_.pause(this->shared_from_this());
       return;
     }
+    arm_idle_timer();
     stream_.async_read_some(
         asio::buffer(buffer_),
         [self = this->shared_from_this()](const ErrorCode& ec, size_t n) { self->on_read(ec, n); });
@@ -320,6 +346,25 @@ class Session : public StreamSession, public std::enable_shared_from_this<Sessio
     read();
   }
 
+  // Every read starts a new deadline: a sender that sends nothing for idle_timeout loses its slot
+  // (an idle connection, or a TLS client that completed the handshake and then sits).
+  void arm_idle_timer() {
+    idle_timer_.expires_after(server_.config.idle_timeout);
+    idle_timer_.async_wait([self = this->shared_from_this()](const ErrorCode& ec) {
+      if (ec || !self->stream_.lowest_layer().is_open()) return;  // cancelled or closed
+      // Re-armed after this wait had already completed: the new deadline decides.
+      if (self->idle_timer_.expiry() > std::chrono::steady_clock::now()) return;
+      ++self->server_.counters.connections_idle_closed;
+      if (self->server_.log_idle.allow()) {
+        spdlog::warn(
+            "{}: closing the connection from {}: nothing received for {} ms "
+            "(idle_timeout); see connections_idle_closed",
+            self->server_.describe(), self->peer_, self->server_.config.idle_timeout.count());
+      }
+      self->close();
+    });
+  }
+
   void add(std::string_view text, bool truncated) {
     Message m;
     m.text.assign(text);
@@ -337,16 +382,19 @@ class Session : public StreamSession, public std::enable_shared_from_this<Sessio
 
   void close() {
     ErrorCode ignored;
+    idle_timer_.cancel();  // its handler holds this session: let it go
     stream_.lowest_layer().close(ignored);
   }
 
   Server& server_;
   Stream stream_;
   std::string peer_;
+  std::string source_;  // key of open_per_source
   SyslogFramer framer_;
   std::vector<char> buffer_;
   std::vector<Message> pending_;  // framed by the current read, queued in one lock
   asio::steady_timer handshake_timer_;
+  asio::steady_timer idle_timer_;
 };
 
 Status Server::start_tls_context() {
@@ -356,6 +404,9 @@ Status Server::start_tls_context() {
   }
   if (auto st = readable_file("private key", config.tls.key); !st) {
     return Error{where + ": " + st.error()};
+  }
+  if (auto st = check_secret_file_mode(config.tls.key); !st) {
+    return Error{where + ": private key " + st.error()};
   }
   if (!config.tls.ca.empty()) {
     if (auto st = readable_file("client CA", config.tls.ca); !st) {
@@ -510,13 +561,27 @@ void Server::on_accept(tcp::socket socket) {
     socket.close(ec);
     return;
   }
+  std::string source = source_key(remote.address());
+  if (const auto it = open_per_source.find(source);
+      it != open_per_source.end() && it->second >= config.max_connections_per_source) {
+    ++counters.connections_rejected_per_source;
+    if (log_rejected_source.allow()) {
+      spdlog::warn("{}: refusing {}: {} connections open from {} (max_connections_per_source)",
+                   describe(), peer, it->second, source);
+    }
+    socket.close(ec);
+    return;
+  }
   ++counters.connections_accepted;
   spdlog::debug("{}: connection from {}", describe(), peer);
   if (config.protocol == SyslogProtocol::kTls) {
-    std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *tls), std::move(peer))
+    std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *tls), std::move(peer),
+                                         std::move(source))
         ->start();
   } else {
-    std::make_shared<Session<tcp::socket>>(*this, std::move(socket), std::move(peer))->start();
+    std::make_shared<Session<tcp::socket>>(*this, std::move(socket), std::move(peer),
+                                           std::move(source))
+        ->start();
   }
 }
 
@@ -572,6 +637,8 @@ InputStats SyslogServer::stats() const {
                 {"dropped_oversize_frame", c.dropped_oversize_frame.load()},
                 {"connections_accepted", c.connections_accepted.load()},
                 {"connections_rejected", c.connections_rejected.load()},
+                {"connections_rejected_per_source", c.connections_rejected_per_source.load()},
+                {"connections_idle_closed", c.connections_idle_closed.load()},
                 {"connections_open", impl_->open_connections.load()},
                 {"tls_handshake_failures", c.tls_handshake_failures.load()},
                 {"parse_errors", c.parse_errors.load()}};

@@ -15,6 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/atomic_file.h"
 #include "common/envelope.h"
 
 namespace soc {
@@ -214,9 +215,10 @@ const std::string& AlertStore::dir() const {
 }
 
 Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Error{dir + ": cannot create store directory: " + ec.message()};
+  // Owner-only: alerts carry evidence lines with personal data. RocksDB creates its files through
+  // the umask (soc-collector sets 077); this directory's mode is what guards them either way.
+  if (auto st = make_dirs(dir, 0700); !st)
+    return Error{"cannot create the alert store: " + st.error()};
 
   const rocksdb::Options options = store_options();
   // Read-write opens must name every existing column family, including ones a newer version added.

@@ -52,8 +52,8 @@ for u in agent collector; do
     "StateDirectory=soc-$u" "NoNewPrivileges=yes" "ProtectSystem=strict" "ProtectHome=yes" \
     "PrivateTmp=yes" "SystemCallFilter=@system-service" "CapabilityBoundingSet="
 done
-# The agent reads logs through group adm only, within bounded memory and CPU.
-has soc-agent.service "SupplementaryGroups=adm" "MemoryMax=256M" "CPUQuota=50%"
+# The agent reads logs through groups adm and systemd-journal only, within bounded memory and CPU.
+has soc-agent.service "SupplementaryGroups=adm systemd-journal" "MemoryMax=256M" "CPUQuota=50%"
 grep -q '^AmbientCapabilities=.\+' "$SOC_SRC/systemd/soc-agent.service" &&
   fail "soc-agent.service grants ambient capabilities"
 # The collector publishes the embedded broker's address in /run/soc, where the config says.

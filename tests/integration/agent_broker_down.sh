@@ -31,16 +31,19 @@ WRITER_PID=$!
 written() { wc -l <"$T/logs/$1.log"; }
 distinct() { topic_dump | jq -r '.msg | split(" ")[0:2] | join(" ")' | sort -u | wc -l; }
 
-sleep 5
-[ "$(distinct)" -gt 0 ] || fail "nothing shipped before the outage"
+shipped() { [ "$(distinct)" -gt 0 ]; }
+wait_until 60 shipped || fail "nothing shipped before the outage"
 brokers_down
+down_at=$SECONDS
 echo "brokers down for ${DOWN_SECONDS}s"
-sleep 10
-[ "$(metric soc_agent_spooling)" = 1 ] || fail "agent is not spooling 10 s into the outage: $(metrics | grep -v '^#')"
-sleep $((DOWN_SECONDS - 10))
+spooling() { [ "$(metric soc_agent_spooling)" = 1 ]; }
+wait_until 60 spooling || fail "agent is not spooling in the outage: $(metrics | grep -v '^#')"
+spooled_some() { [ "$(metric soc_agent_lines_spooled_total)" -gt 1000 ]; }
+wait_until 120 spooled_some || fail "only $(metric soc_agent_lines_spooled_total) lines spooled during the outage"
+# The outage lasts DOWN_SECONDS (or longer, when a loaded machine took longer to spool).
+[ $((SECONDS - down_at)) -ge "$DOWN_SECONDS" ] || sleep $((DOWN_SECONDS - (SECONDS - down_at)))
 spooled=$(metric soc_agent_lines_spooled_total)
 spool_bytes=$(metric soc_agent_spool_bytes)
-[ "$spooled" -gt 1000 ] || fail "only $spooled lines spooled during the outage"
 brokers_up
 echo "brokers up: $spooled lines spooled ($spool_bytes bytes)"
 sleep 5
@@ -48,9 +51,9 @@ touch "$T/stop-writer"
 wait "$WRITER_PID"
 total=$(($(written a) + $(written b)))
 all_delivered() { [ "$(distinct)" -ge "$total" ]; }
-wait_until 60 all_delivered || fail "only $(distinct) of $total lines delivered after the outage"
+wait_until 120 all_delivered || fail "only $(distinct) of $total lines delivered after the outage"
 drained() { [ "$(metric soc_agent_spooling)" = 0 ] && [ "$(metric soc_agent_spool_bytes)" -lt 2000000 ]; }
-wait_until 30 drained || fail "spool not drained: $(metrics | grep spool)"
+wait_until 60 drained || fail "spool not drained: $(metrics | grep spool)"
 topic_dump >"$T/dump1.jsonl"
 check_order a "$T/dump1.jsonl" || fail "a.log lines out of order"
 check_order b "$T/dump1.jsonl" || fail "b.log lines out of order"
@@ -62,9 +65,7 @@ rm -f "$T/stop-writer"
 writer &
 WRITER_PID=$!
 brokers_down
-sleep 6
-spooling() { [ "$(metric soc_agent_spooling)" = 1 ]; }
-wait_until 20 spooling || fail "not spooling in the second outage"
+wait_until 60 spooling || fail "not spooling in the second outage"
 sleep 2
 kill -KILL "$AGENT_PID"
 wait "$AGENT_PID" 2>/dev/null || true
@@ -79,7 +80,7 @@ sleep 2
 touch "$T/stop-writer"
 wait "$WRITER_PID"
 total=$(($(written a) + $(written b)))
-wait_until 60 all_delivered || fail "only $(distinct) of $total lines delivered after crashes during the outage"
+wait_until 120 all_delivered || fail "only $(distinct) of $total lines delivered after crashes during the outage"
 all=$(topic_dump | grep -c .)
 grep -q "torn tail\|spool: .* to drain" "$T/agent.log" && echo "spool recovery: $(grep -c 'torn tail' "$T/agent.log") torn tail(s) cut"
 echo "agent_broker_down: ok: $total lines, ${DOWN_SECONDS}s outage, $spooled spooled, $((all - total)) duplicates in all"

@@ -2,7 +2,6 @@
 # (soc-test-broker, whose brokers go down on SIGUSR1 and up on SIGUSR2) instead of the collector,
 # agent configs with extra sections, and /metrics read without curl.
 BROKER_PID=""
-METRICS_PORT=$((20000 + RANDOM % 20000))
 
 agent_cleanup() {
   [ -n "$BROKER_PID" ] && kill -TERM "$BROKER_PID" 2>/dev/null || true
@@ -15,31 +14,51 @@ start_test_broker() {
   rm -f "$T/bootstrap"
   "$SOC_BIN/soc-test-broker" --bootstrap-file "$T/bootstrap" "$@" 2>>"$T/broker.log" &
   BROKER_PID=$!
-  wait_until 20 test -s "$T/bootstrap" || fail "soc-test-broker did not write its bootstrap file"
+  wait_until 60 test -s "$T/bootstrap" || fail "soc-test-broker did not write its bootstrap file"
 }
-brokers_down() { kill -USR1 "$BROKER_PID"; }
-brokers_up() { kill -USR2 "$BROKER_PID"; }
+# brokers_down / brokers_up: signal soc-test-broker and wait until it says the brokers are down
+# (up), so that what the test does next happens during the outage (after it).
+broker_said() { [ "$(grep -c "all brokers $1" "$T/broker.log" || true)" -ge "$2" ]; }
+brokers_switch() {
+  local state=$1 signal=$2 before
+  before=$(grep -c "all brokers $state" "$T/broker.log" || true)
+  kill "-$signal" "$BROKER_PID"
+  wait_until 60 broker_said "$state" $((before + 1)) || fail "soc-test-broker did not take the brokers $state"
+}
+brokers_down() { brokers_switch down USR1; }
+brokers_up() { brokers_switch up USR2; }
 
-# write_agent_yaml FILE...: like write_agent_config, plus metrics on $METRICS_PORT, a fast poll,
-# and whatever $AGENT_EXTRA holds (YAML appended as it is).
+# write_agent_yaml FILE...: like write_agent_config, plus metrics on a port the kernel picks (no
+# collision with tests running in parallel), a fast poll, and whatever $AGENT_EXTRA holds (YAML
+# appended as it is).
 write_agent_yaml() {
   write_agent_config "$@"
   sed -i 's/^limits:$/limits:\n  poll_interval_ms: 50/' "$T/agent.yaml"
   {
     echo "metrics:"
-    echo "  listen: 127.0.0.1:$METRICS_PORT"
+    echo "  listen: 127.0.0.1:0"
     [ -z "${AGENT_EXTRA:-}" ] || printf '%s\n' "$AGENT_EXTRA"
   } >>"$T/agent.yaml"
 }
 
-# metrics: the agent's /metrics page (empty when it does not answer).
-metrics() {
+# metrics_port: the port the latest agent's /metrics listens on, from its log (empty before it
+# logged it).
+metrics_port() {
+  sed -n 's|.*metrics on http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' "$T/agent.log" 2>/dev/null | tail -n 1
+}
+# http_get PATH: the agent's answer to GET PATH (empty when it does not answer).
+http_get() {
+  local port
+  port=$(metrics_port)
+  [ -n "$port" ] || return 0
   (
-    exec 3<>"/dev/tcp/127.0.0.1/$METRICS_PORT" || exit 0
-    printf 'GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n' >&3
-    timeout 5 cat <&3
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 0
+    printf 'GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n' "$1" >&3
+    timeout 30 cat <&3
   ) 2>/dev/null || true
 }
+# metrics: the agent's /metrics page (empty when it does not answer).
+metrics() { http_get /metrics; }
 # metric NAME_WITH_LABELS: one value from /metrics, 0 when absent.
 metric() {
   local v

@@ -18,7 +18,10 @@ log="$T/logs/app.log"
 start_test_broker
 write_agent_yaml "$log"
 start_agent
-sleep 1
+# Rotations start once the agent follows the file: a marker line it has shipped proves it.
+echo "rotation-ready marker" >>"$log"
+following() { topic_dump | grep -q 'rotation-ready marker'; }
+wait_until 60 following || fail "the agent did not ship the marker line"
 
 # The writer rotates itself, between two writes, as logrotate would with the application
 # reopening its log (rename) or not (copytruncate).
@@ -41,7 +44,7 @@ total=$((n + 20))
 
 delivered() { topic_dump | grep -o 'line [0-9]\{7\}' | sort -u | wc -l; }
 all_delivered() { [ "$(delivered)" -ge "$total" ]; }
-if ! wait_until 90 all_delivered; then
+if ! wait_until 120 all_delivered; then
   topic_dump | grep -o 'line [0-9]\{7\}' | sort -u | awk '{print $2+0}' >"$T/got.txt"
   missing=$(seq 1 "$total" | comm -23 <(sort) <(sort "$T/got.txt") | head -20 | tr '\n' ' ')
   fail "only $(delivered) of $total lines after $ROTATIONS rotations; first missing: $missing;" \

@@ -34,12 +34,10 @@ expect_error "agent: relative path" "$T/rel.yaml:6:5: file path must be absolute
 mkdir -p "$T/adir"
 printf 'org: X\nstate_dir: %s/st\nkafka:\n  brokers: embedded:%s/b\nfiles:\n  - path: %s/adir\n' "$T" "$T" "$T" >"$T/dir.yaml"
 expect_error "agent: log path is a directory" "$T/adir: is a directory" "$A" --config "$T/dir.yaml"
-echo secret >"$T/noperm.log"
-chmod 000 "$T/noperm.log"
+(umask 777 && echo secret >"$T/noperm.log") # unreadable from its creation on
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
   chmod 777 "$T"
-  printf 'org: X\nstate_dir: %s/st2\nkafka:\n  brokers: embedded:%s/b\nfiles:\n  - path: %s/noperm.log\n' "$T" "$T" "$T" >"$T/perm.yaml"
-  chmod 644 "$T/perm.yaml"
+  (umask 022 && printf 'org: X\nstate_dir: %s/st2\nkafka:\n  brokers: embedded:%s/b\nfiles:\n  - path: %s/noperm.log\n' "$T" "$T" "$T" >"$T/perm.yaml")
   expect_error "agent: permission denied" "$T/noperm.log: cannot open for reading: Permission denied" \
     setpriv --reuid=65534 --regid=65534 --clear-groups "$A" --config "$T/perm.yaml"
 fi

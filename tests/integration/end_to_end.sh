@@ -22,10 +22,10 @@ for i in 1 2; do
   echo "$(syslog_now) web01 sshd[3000]: Failed password for deploy from 10.20.0.9 port 4000$i ssh2" >>"$log"
 done
 events_at_least() { [ "$(events_dump | wc -l)" -ge "$1" ]; }
-wait_until 30 events_at_least 62 ||
+wait_until 60 events_at_least 62 ||
   fail "benign lines did not reach soc.events"
-sleep 2
-[ "$(alert_count)" = 0 ] || fail "benign lines raised alerts: $(alerts_json)"
+# Whether they raised an alert is known once the collector has processed them: checked below,
+# after the attack lines that follow them in the same partition have raised theirs.
 
 # Attacks: an SSH brute force from one address, then sudo to a root shell.
 for i in $(seq 1 10); do
@@ -33,9 +33,13 @@ for i in $(seq 1 10); do
 done
 echo "$(syslog_now) web01 sudo:    alice : TTY=pts/1 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash" >>"$log"
 
-attack_alerts_stored() { [ "$(rule_alerts ssh-brute-force)" -ge 1 ] && [ "$(rule_alerts sudo-root-shell)" -ge 1 ]; }
-wait_until 30 attack_alerts_stored ||
-  fail "expected ssh-brute-force and sudo-root-shell alerts, got: $(alerts_json)"
+# The brute force alert exists from the threshold on: wait until it has folded all ten failures.
+brute_count() { alerts_json | jq '[.[] | select(.rule_id == "ssh-brute-force") | .count] | max // 0'; }
+attack_alerts_stored() { [ "$(brute_count)" -ge 10 ] && [ "$(rule_alerts sudo-root-shell)" -ge 1 ]; }
+wait_until 120 attack_alerts_stored ||
+  fail "expected ssh-brute-force (10 failures) and sudo-root-shell alerts, got: $(alerts_json)"
+benign=$(alerts_json | jq -c '[.[] | select(.rule_id != "ssh-brute-force" and .rule_id != "sudo-root-shell")]')
+[ "$benign" = "[]" ] || fail "benign lines raised alerts: $benign"
 brute=$(alerts_json | jq -c '.[] | select(.rule_id == "ssh-brute-force")')
 [ "$(echo "$brute" | jq -r '.host')" = "web01" ] || fail "brute force alert has the wrong host: $brute"
 echo "$brute" | jq -e '.group | tostring | contains("203.0.113.45")' >/dev/null ||
@@ -66,7 +70,7 @@ jq -c --arg m "$(syslog_now) web01 sudo:    bob : TTY=pts/2 ; PWD=/home/bob ; US
 cat "$T/events.jsonl" "$T/sentinel.jsonl" | jq -r '"\(.agent)\t\(. | tojson)"' >"$T/replay.tsv"
 kcat -P -b "$(cat "$T/bootstrap")" -t soc.events -K '\t' -l "$T/replay.tsv" || fail "kcat could not re-publish"
 sentinel_seen() { [ "$(alerts_json | jq '[.[] | select(.group | tostring | contains("bob"))] | length')" = 1 ]; }
-wait_until 30 sentinel_seen || fail "the replayed events were not consumed: $(alerts_json)"
+wait_until 120 sentinel_seen || fail "the replayed events were not consumed: $(alerts_json)"
 after=$(alerts_json | jq -c '[.[] | select(.group | tostring | contains("bob") | not) | {id, count}] | sort_by(.id)')
 [ "$before" = "$after" ] || fail "replay changed the alerts: before $before after $after"
 echo "end_to_end: ok (replayed $(wc -l <"$T/events.jsonl") events: no new alert, no count changed)"

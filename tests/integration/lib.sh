@@ -30,7 +30,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_until SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds.
+# wait_until SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds. Wait for the state a
+# check needs (never sleep and hope), with a generous limit: CI is a loaded 2-core machine and
+# the call returns as soon as the state holds.
 wait_until() {
   local limit=$1
   shift
@@ -78,7 +80,7 @@ start_collector() {
   rm -f "$T/bootstrap"
   "$SOC_BIN/soc-collector" --config "$T/collector.yaml" 2>>"$T/collector.log" &
   COLLECTOR_PID=$!
-  wait_until 20 test -s "$T/bootstrap" || fail "collector did not write its bootstrap file"
+  wait_until 90 test -s "$T/bootstrap" || fail "collector did not write its bootstrap file"
 }
 
 start_agent() {

@@ -76,15 +76,17 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  // Handlers before the bootstrap file: tests signal as soon as it exists, and SIGUSR1's default
+  // action would kill us.
+  std::signal(SIGUSR1, [](int) { g_request.store(1); });
+  std::signal(SIGUSR2, [](int) { g_request.store(2); });
+  std::signal(SIGTERM, [](int) { g_stop.store(true); });
+  std::signal(SIGINT, [](int) { g_stop.store(true); });
   const std::string addr = rd_kafka_mock_cluster_bootstraps(mc);
   if (auto st = soc::write_file_atomic(bootstrap_file, addr + "\n"); !st) {
     std::fprintf(stderr, "soc-test-broker: %s\n", st.error().c_str());
     return 1;
   }
-  std::signal(SIGUSR1, [](int) { g_request.store(1); });
-  std::signal(SIGUSR2, [](int) { g_request.store(2); });
-  std::signal(SIGTERM, [](int) { g_stop.store(true); });
-  std::signal(SIGINT, [](int) { g_stop.store(true); });
   std::fprintf(stderr, "soc-test-broker: %d broker(s) on %s\n", brokers, addr.c_str());
   while (!g_stop.load()) {
     const int r = g_request.exchange(0);

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 
+#include "umask_guard.h"
+
 namespace soc {
 namespace {
 
@@ -25,6 +27,30 @@ class CheckpointTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string dir_;
 };
+
+// Positions name the log files of the host: owner-only whatever the umask, and files an older
+// version left readable are narrowed when the store opens.
+TEST_F(CheckpointTest, FilesAreOwnerOnlyUnderALooseUmask) {
+  const UmaskGuard loose(022);
+  const std::string checkpoint = dir_ + "/checkpoint";
+  const std::string seq = dir_ + "/seq";
+  {
+    auto cs = CheckpointStore::open(dir_);
+    ASSERT_TRUE(cs) << cs.error();
+    ASSERT_TRUE(cs->next_seq());
+    cs->set("file:/var/log/auth.log", "2049 131 4096");
+    ASSERT_TRUE(cs->save());
+  }
+  EXPECT_EQ(mode_of(checkpoint.c_str()), 0600u);
+  EXPECT_EQ(mode_of(seq.c_str()), 0600u);
+  ASSERT_EQ(::chmod(checkpoint.c_str(), 0644), 0);
+  ASSERT_EQ(::chmod(seq.c_str(), 0640), 0);
+  auto cs = CheckpointStore::open(dir_);
+  ASSERT_TRUE(cs) << cs.error();
+  EXPECT_EQ(mode_of(checkpoint.c_str()), 0600u);
+  EXPECT_EQ(mode_of(seq.c_str()), 0600u);
+  EXPECT_EQ(cs->get("file:/var/log/auth.log"), "2049 131 4096");
+}
 
 TEST_F(CheckpointTest, SavedPositionsSurviveReopenIncludingPathsWithSpaces) {
   {

@@ -1,7 +1,11 @@
 // The agent configuration keys added for the spool, heartbeat, /metrics, redaction and the files
 // Kafka's TLS properties name: defaults, values, and errors at the right line.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
@@ -29,6 +33,15 @@ class AgentConfigExtrasTest : public ::testing::Test {
                      << extra;
     return load_agent_config(p);
   }
+  // A secret file in dir_ with exactly `mode`, whatever the umask.
+  void write_secret(const std::string& name, const std::string& text, mode_t mode) {
+    const std::string p = (dir_ / name).string();
+    const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    ASSERT_GE(fd, 0) << p;
+    ASSERT_EQ(::fchmod(fd, mode), 0);
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+  }
   fs::path dir_;
 };
 
@@ -47,7 +60,7 @@ TEST_F(AgentConfigExtrasTest, DefaultsSuitASmallHost) {
 }
 
 TEST_F(AgentConfigExtrasTest, ReadsEveryNewKey) {
-  std::ofstream(dir_ / "salt") << "a-long-enough-salt-value\n";
+  write_secret("salt", "a-long-enough-salt-value\n", 0600);
   auto c = load(
       "limits:\n  max_in_flight_bytes: 2MiB\nspool:\n  dir: /srv/spool\n  max_bytes: 1GiB\n"
       "  segment_bytes: 16MiB\n  when_full: drop_oldest\n  after: 30s\n"
@@ -85,12 +98,48 @@ TEST_F(AgentConfigExtrasTest, ErrorsNameTheLine) {
   EXPECT_NE(err("spool:\n  colour: red\n").find(":8:3: unknown key 'colour'"), std::string::npos);
   EXPECT_NE(err("redaction:\n  builtin: [passport]\n").find("'redaction.salt' is required"),
             std::string::npos);
-  EXPECT_NE(err("redaction:\n  salt: short\n").find(":8:9: 'redaction.salt' must be at least 16"),
+  EXPECT_NE(err("redaction:\n  salt: short\n  insecure_inline_salt_for_tests: true\n")
+                .find(":8:9: 'redaction.salt' must be at least 16"),
             std::string::npos);
   EXPECT_NE(err("metrics:\n  listen: somewhere\n").find(":8:11: 'metrics.listen'"),
             std::string::npos);
   EXPECT_NE(err("limits:\n  max_in_flight_bytes: 100KiB\n").find("must hold at least 4 lines"),
             std::string::npos);
+}
+
+// The salt keys the hashes that stand for personal data: it stays out of the configuration
+// (unless a test says it is one) and out of files other users can read or change.
+TEST_F(AgentConfigExtrasTest, RedactionSaltMustBeAProtectedSecret) {
+  const auto err = [&](const std::string& extra) {
+    auto c = load(extra);
+    return c ? std::string("accepted") : c.error();
+  };
+  const std::string inline_salt = "redaction:\n  salt: an-inline-salt-of-some-length\n";
+  EXPECT_NE(
+      err(inline_salt).find(":8:9: 'redaction.salt' must not be written in the configuration"),
+      std::string::npos)
+      << err(inline_salt);
+  auto tests_only = load(inline_salt + "  insecure_inline_salt_for_tests: true\n");
+  ASSERT_TRUE(tests_only) << tests_only.error();
+  EXPECT_EQ(tests_only->redaction->salt, "an-inline-salt-of-some-length");
+
+  const std::string from_file = "redaction:\n  salt: {file: salt}\n";
+  const std::string path = (dir_ / "salt").string();
+  for (const mode_t bad : {0644, 0604, 0660, 0620, 0666}) {
+    write_secret("salt", "the-secret-salt-value-0123\n", bad);
+    const std::string e = err(from_file);
+    EXPECT_NE(e.find(path + ": mode 0" + fmt::format("{:o}", bad) + " lets other users"),
+              std::string::npos)
+        << e;
+    EXPECT_EQ(e.find("the-secret-salt-value"), std::string::npos) << "the content leaked: " << e;
+  }
+  // Owner-only, or readable by the service's group (root:soc-agent 0640): accepted.
+  for (const mode_t good : {0600, 0640, 0400, 0440}) {
+    write_secret("salt", "the-secret-salt-value-0123\n", good);
+    auto c = load(from_file);
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_EQ(c->redaction->salt, "the-secret-salt-value-0123");
+  }
 }
 
 TEST_F(AgentConfigExtrasTest, KafkaFilesMustExistAndSaslNeedsCredentials) {
@@ -108,6 +157,15 @@ TEST_F(AgentConfigExtrasTest, KafkaFilesMustExistAndSaslNeedsCredentials) {
                       "does not exist"),
             std::string::npos);
   std::ofstream(dir_ / "c.pem") << "x";
+  // A private key other users can read is refused like any secret file; 0640 is fine.
+  write_secret("k.key", "key", 0644);
+  const std::string key = "    ssl.key.location: " + (dir_ / "k.key").string() + "\n";
+  EXPECT_NE(err(key).find(":6:23: kafka property 'ssl.key.location': " + (dir_ / "k.key").string() +
+                          ": mode 0644 lets other users read or change it"),
+            std::string::npos)
+      << err(key);
+  ASSERT_EQ(::chmod((dir_ / "k.key").c_str(), 0640), 0);
+  EXPECT_EQ(err(key), "accepted");
   EXPECT_NE(err("    security.protocol: ssl\n    ssl.certificate.location: " +
                 (dir_ / "c.pem").string() + "\n")
                 .find("needs both ssl.certificate.location and ssl.key.location"),

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <thread>
 
 namespace soc {
@@ -20,7 +21,9 @@ std::string ask(MetricsServer& m, const std::string& request) {
   EXPECT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
   ::send(fd.get(), request.data(), request.size(), 0);
   std::string out;
-  for (int i = 0; i < 200; ++i) {
+  // Until the server closes: a generous deadline, CI being a loaded 2-core machine.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
     m.serve([] { return std::string("soc_agent_up 1\n"); });
     char buf[4096];
     const ssize_t n = ::recv(fd.get(), buf, sizeof buf, MSG_DONTWAIT);

@@ -100,5 +100,26 @@ TEST(RedactionTest, LongLinesAndBinaryAreSafe) {
   EXPECT_EQ(shape(red(*r, big)).find("[PHONE:h]"), 64u * 1024 + 1);
 }
 
+// A user pattern that hits PCRE2's match limit must not let the line through unredacted: the line
+// is withheld whole (the pattern may have been about to match anywhere) and counted.
+TEST(RedactionTest, PatternHittingTheMatchLimitWithholdsTheLine) {
+  RedactionConfig c;
+  c.patterns = {{"SECRET", "(a+)+b"}};  // catastrophic backtracking on a run of a's without b
+  c.match_limit = 1000;
+  auto r = make(c);
+  // The b at the end keeps PCRE2 from ruling the match out before trying (its required-byte check).
+  const std::string line = "user 0912345678 token " + std::string(40, 'a') + "!b";
+  std::string out;
+  ASSERT_TRUE(r->redact(line, out));
+  EXPECT_EQ(out, "[redaction failed: line withheld]");
+  EXPECT_EQ(out.find("0912345678"), std::string::npos);
+  EXPECT_EQ(r->lines_failed(), 1u);
+  EXPECT_EQ(r->lines_redacted(), 0u);
+  // Lines the pattern can finish with are redacted as usual, and not counted as failures.
+  EXPECT_EQ(shape(red(*r, "x aab y")), "x [SECRET:h] y");
+  EXPECT_EQ(red(*r, "nothing here"), "nothing here");
+  EXPECT_EQ(r->lines_failed(), 1u);
+}
+
 }  // namespace
 }  // namespace soc

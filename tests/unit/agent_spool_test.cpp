@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "umask_guard.h"
+
 namespace soc {
 namespace {
 
@@ -55,6 +57,34 @@ class SpoolTest : public ::testing::Test {
 
   std::string dir_;
 };
+
+// Spooled lines may carry personal data: directory 0700, segments and cursor 0600 under any
+// umask, and an older, more open spool is narrowed when it opens.
+TEST_F(SpoolTest, DirectoryAndFilesAreOwnerOnlyUnderALooseUmask) {
+  const UmaskGuard loose(022);
+  {
+    auto s = open();
+    ASSERT_EQ(s.append(rec(1)), Spool::Append::kOk);
+    ASSERT_EQ(s.append(rec(2)), Spool::Append::kOk);
+    ASSERT_TRUE(s.sync());
+    auto r = s.read_next();
+    ASSERT_TRUE(r);
+    s.acknowledge(r->index);  // the first only: the segment stays, the cursor moves
+    ASSERT_TRUE(s.save_cursor());
+  }
+  EXPECT_EQ(mode_of(dir_.c_str()), 0700u);
+  const std::string seg = last_segment();
+  ASSERT_FALSE(seg.empty());
+  EXPECT_EQ(mode_of(seg.c_str()), 0600u);
+  EXPECT_EQ(mode_of((dir_ + "/cursor").c_str()), 0600u);
+  ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(seg.c_str(), 0644), 0);
+  ASSERT_EQ(::chmod((dir_ + "/cursor").c_str(), 0644), 0);
+  auto again = open();
+  EXPECT_EQ(mode_of(dir_.c_str()), 0700u);
+  EXPECT_EQ(mode_of(seg.c_str()), 0600u);
+  EXPECT_EQ(mode_of((dir_ + "/cursor").c_str()), 0600u);
+}
 
 TEST(Crc32cTest, MatchesTheStandardCheckValue) {
   EXPECT_EQ(crc32c("123456789"), 0xE3069283u);

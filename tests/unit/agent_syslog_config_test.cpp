@@ -44,6 +44,8 @@ TEST_F(SyslogConfigTest, ListenersWithoutFiles) {
       "    listen: \"[::]:1514\"\n"
       "    framing: octet-counting\n"
       "    max_connections: 10\n"
+      "    max_connections_per_source: 3\n"
+      "    idle_timeout: 5m\n"
       "    max_message_bytes: 8192\n"
       "  - protocol: tls\n"
       "    listen: 127.0.0.1:6514\n"
@@ -60,6 +62,11 @@ TEST_F(SyslogConfigTest, ListenersWithoutFiles) {
   EXPECT_EQ(c->syslog[1].port, 1514);
   EXPECT_EQ(c->syslog[1].framing, SyslogFraming::kOctetCounting);
   EXPECT_EQ(c->syslog[1].max_connections, 10u);
+  EXPECT_EQ(c->syslog[1].max_connections_per_source, 3u);
+  EXPECT_EQ(c->syslog[1].idle_timeout, std::chrono::minutes(5));
+  EXPECT_EQ(c->syslog[2].max_connections_per_source, 8u);  // defaults
+  EXPECT_EQ(c->syslog[2].idle_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(c->syslog[2].handshake_timeout, std::chrono::seconds(10));
   EXPECT_EQ(c->syslog[1].max_message_bytes, 8192u);
   EXPECT_EQ(listen_text(c->syslog[1].address, c->syslog[1].port), "[::]:1514");
   EXPECT_EQ(c->syslog[2].protocol, SyslogProtocol::kTls);
@@ -98,6 +105,11 @@ TEST_F(SyslogConfigTest, ErrorsNameTheLine) {
   EXPECT_NE(error(head + "    listen: 0.0.0.0:514\n    max_message_bytes: 10\n").find("256 .."),
             std::string::npos);
   EXPECT_NE(error(head + "    listen: 0.0.0.0:514\n    colour: blue\n").find("colour"),
+            std::string::npos);
+  EXPECT_NE(error(head + "    listen: 0.0.0.0:514\n    idle_timeout: 0s\n").find("1s .. 1d"),
+            std::string::npos);
+  EXPECT_NE(error("syslog:\n  - protocol: udp\n    listen: 0.0.0.0:514\n    idle_timeout: 9s\n")
+                .find("tcp and tls only"),
             std::string::npos);
   EXPECT_NE(error("syslog: []\n").find("non-empty list"), std::string::npos);
   // An explicitly empty list is still an error (no input at all reads the journal: issue 21).

@@ -1,15 +1,24 @@
-// The syslog server on loopback with real sockets: UDP and TCP, limits, counters and start-up
-// errors. TLS end to end is covered by tests/integration/syslog_server.sh (it needs certificates).
+// The syslog server on loopback with real sockets: UDP, TCP and TLS (with a throwaway self-signed
+// certificate), limits, counters and start-up errors. TLS framing end to end is covered by
+// tests/integration/syslog_server.sh.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <poll.h>
 #include <unistd.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +32,10 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using udp = asio::ip::udp;
+
+// How long a test waits for what the server's thread does: generous, since CI is a loaded 2-core
+// machine; waits end as soon as the awaited state holds.
+constexpr auto kPatience = std::chrono::seconds(60);
 
 struct Got {
   std::string text;
@@ -60,10 +73,10 @@ class SyslogServerTest : public ::testing::Test {
     return st ? std::move(s) : nullptr;
   }
 
-  // Polls until `n` messages arrived or 5 seconds passed.
+  // Polls until `n` messages arrived or kPatience passed.
   static std::vector<Got> collect(SyslogServer& s, size_t n, size_t per_poll = 1000) {
     std::vector<Got> out;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
     while (out.size() < n && std::chrono::steady_clock::now() < deadline) {
       const size_t got = s.poll(per_poll, [&](const InputLine& l) {
         out.push_back(
@@ -83,7 +96,7 @@ class SyslogServerTest : public ::testing::Test {
 
   // Waits until counter `name` reaches `value`.
   static bool wait_counter(const SyslogServer& s, const std::string& name, uint64_t value) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + kPatience;
     while (counter(s, name) < value) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -97,9 +110,82 @@ class SyslogServerTest : public ::testing::Test {
     return sock;
   }
 
+  // A connection to the 127.0.0.1 listener from another loopback address (all of 127/8 is local
+  // on Linux): another source for the per-source limit.
+  tcp::socket connect_from(const SyslogServer& s, const std::string& from) {
+    tcp::socket sock(io_);
+    sock.open(tcp::v4());
+    sock.bind(tcp::endpoint(asio::ip::make_address(from), 0));
+    sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.bound_port()));
+    return sock;
+  }
+
+  // True when the server closed its end within 5 seconds: reading hits the end of the stream or
+  // a reset. (Plain TCP: nothing else arrives on these connections.)
+  static bool closed_by_server(tcp::socket& sock) {
+    pollfd p{sock.native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 5000) <= 0) return false;  // still open
+    boost::system::error_code ec;
+    char byte;
+    asio::read(sock, asio::buffer(&byte, 1), ec);
+    return static_cast<bool>(ec);
+  }
+
+  // Waits until no connection is open any more.
+  static bool wait_all_closed(const SyslogServer& s) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (counter(s, "connections_open") > 0) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  }
+
+  // A self-signed P-256 certificate and its key for a TLS listener, in dir_.
+  SyslogServerConfig tls_config() {
+    auto c = config(SyslogProtocol::kTls);
+    c.tls.cert = (dir_ / "server.pem").string();
+    c.tls.key = (dir_ / "server.key").string();
+    const std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"),
+                                                                  EVP_PKEY_free);
+    const std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
+    EXPECT_TRUE(key && cert);
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+    X509_set_pubkey(cert.get(), key.get());
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+    EXPECT_GT(X509_sign(cert.get(), key.get(), EVP_sha256()), 0);
+    const std::unique_ptr<FILE, decltype(&std::fclose)> cf(std::fopen(c.tls.cert.c_str(), "w"),
+                                                           std::fclose);
+    // A private key: created 0600, as the listener refuses one that others can read.
+    const std::unique_ptr<FILE, decltype(&std::fclose)> kf(
+        ::fdopen(::open(c.tls.key.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), "w"),
+        std::fclose);
+    EXPECT_TRUE(cf && kf);
+    EXPECT_EQ(PEM_write_X509(cf.get(), cert.get()), 1);
+    EXPECT_EQ(PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr), 1);
+    return c;
+  }
+
+  using TlsClient = asio::ssl::stream<tcp::socket>;
+
+  // A TLS client that completed its handshake (or not: `ec` says).
+  std::unique_ptr<TlsClient> tls_connect(const SyslogServer& s, const std::string& from,
+                                         boost::system::error_code& ec) {
+    auto c = std::make_unique<TlsClient>(connect_from(s, from), tls_client_);
+    c->handshake(asio::ssl::stream_base::client, ec);
+    return c;
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<CheckpointStore> checkpoints_;
   asio::io_context io_;
+  asio::ssl::context tls_client_{asio::ssl::context::tls_client};  // verifies nothing: tests only
 };
 
 TEST_F(SyslogServerTest, UdpDatagramsAreMessagesWithTheirSender) {
@@ -155,7 +241,7 @@ TEST_F(SyslogServerTest, UdpFullQueueDropsAndCounts) {
   constexpr int kSent = 100;
   for (int i = 0; i < kSent; ++i) sock.send_to(asio::buffer("<13>" + std::string(200, 'q')), to);
   // Nobody polls: the queue fills, the rest is dropped and counted, memory stays bounded.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
   while (counter(*s, "messages") + counter(*s, "dropped_queue_full") < kSent &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -208,9 +294,15 @@ TEST_F(SyslogServerTest, TcpBackpressureLosesNothing) {
   }
   auto sock = connect(*s);
   std::thread writer([&] { asio::write(sock, asio::buffer(data)); });
+  // Nobody polls: first the queue fills (however slowly a loaded machine gets there) ...
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (s->stats().lag_bytes < c.queue_bytes && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(s->stats().lag_bytes, c.queue_bytes);
+  // ... then the connection stops reading instead of the queue growing: given time, at most one
+  // read's worth of messages lands after the queue filled.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  // Nobody polled yet: the connection stopped reading instead of the queue growing. One read's
-  // worth of messages may land after the queue filled.
   EXPECT_LE(s->stats().lag_bytes, 8192u + 16384u + 200u * 130u);
   EXPECT_LT(counter(*s, "messages"), static_cast<uint64_t>(kMessages));
   const auto got = collect(*s, kMessages, 50);
@@ -261,12 +353,120 @@ TEST_F(SyslogServerTest, ConnectionsBeyondTheMaximumAreRefused) {
   asio::write(first, asio::buffer(std::string("<13>still here\n")));
   EXPECT_EQ(collect(*s, 1).size(), 1u);
   first.close();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
   while (counter(*s, "connections_open") > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   auto third = connect(*s);
   EXPECT_TRUE(wait_counter(*s, "connections_accepted", 2));
+}
+
+// Idle connections from one address fill only that address's share: the next one from it is
+// refused and counted, while another address still gets through.
+TEST_F(SyslogServerTest, PerSourceLimitRefusesOnlyThatSource) {
+  auto c = config(SyslogProtocol::kTcp);
+  c.max_connections_per_source = 2;
+  auto s = start(c);
+  ASSERT_TRUE(s);
+  auto a1 = connect(*s);
+  auto a2 = connect(*s);
+  ASSERT_TRUE(wait_counter(*s, "connections_accepted", 2));
+  auto a3 = connect(*s);
+  EXPECT_TRUE(wait_counter(*s, "connections_rejected_per_source", 1));
+  EXPECT_TRUE(closed_by_server(a3));
+  auto b = connect_from(*s, "127.0.0.2");
+  ASSERT_TRUE(wait_counter(*s, "connections_accepted", 3));
+  asio::write(b, asio::buffer(std::string("<13>from another host\n")));
+  const auto got = collect(*s, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].peer, "tcp:127.0.0.2:" + std::to_string(b.local_endpoint().port()));
+  EXPECT_EQ(counter(*s, "connections_rejected"), 0u);  // the total cap was never reached
+  // A slot of the first address, once freed, can be taken again.
+  a1.close();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (counter(*s, "connections_open") > 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto a4 = connect(*s);
+  EXPECT_TRUE(wait_counter(*s, "connections_accepted", 4));
+  EXPECT_EQ(counter(*s, "connections_rejected_per_source"), 1u);
+}
+
+TEST_F(SyslogServerTest, IdleConnectionIsClosedAndCounted) {
+  auto c = config(SyslogProtocol::kTcp);
+  c.idle_timeout = std::chrono::seconds(1);
+  auto s = start(c);
+  ASSERT_TRUE(s);
+  auto idle = connect(*s);
+  EXPECT_TRUE(wait_counter(*s, "connections_idle_closed", 1));
+  EXPECT_TRUE(closed_by_server(idle));
+  EXPECT_TRUE(wait_all_closed(*s));
+  // Whatever a connection sent before going quiet is kept.
+  auto quiet = connect(*s);
+  asio::write(quiet, asio::buffer(std::string("<13>said one thing\n<13>unterminated")));
+  const auto got = collect(*s, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].text, "<13>unterminated");
+  EXPECT_TRUE(wait_counter(*s, "connections_idle_closed", 2));
+  EXPECT_TRUE(closed_by_server(quiet));
+}
+
+// Each byte received starts the idle deadline again: a sender that keeps talking stays.
+TEST_F(SyslogServerTest, SendingKeepsTheConnectionOpen) {
+  auto c = config(SyslogProtocol::kTcp);
+  c.idle_timeout = std::chrono::seconds(2);
+  auto s = start(c);
+  ASSERT_TRUE(s);
+  auto talker = connect(*s);
+  // 3 s in all, never more than 250 ms apart: well inside the 2 s timeout even on a slow machine.
+  for (int i = 0; i < 12; ++i) {
+    asio::write(talker, asio::buffer("<13>tick " + std::to_string(i) + "\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_EQ(collect(*s, 12).size(), 12u);
+  EXPECT_EQ(counter(*s, "connections_idle_closed"), 0u);
+  EXPECT_EQ(counter(*s, "connections_open"), 1u);
+}
+
+// TLS clients that finish the handshake and then sit: closed after idle_timeout, and limited
+// per source like plain TCP.
+TEST_F(SyslogServerTest, TlsIdleClientsAreClosedAndLimitedPerSource) {
+  auto c = tls_config();
+  c.max_connections_per_source = 1;
+  c.idle_timeout = std::chrono::seconds(1);
+  auto s = start(c);
+  ASSERT_TRUE(s);
+  boost::system::error_code ec;
+  auto first = tls_connect(*s, "127.0.0.1", ec);
+  ASSERT_FALSE(ec) << ec.message();
+  auto refused = tls_connect(*s, "127.0.0.1", ec);
+  EXPECT_TRUE(ec);  // closed before the handshake
+  EXPECT_TRUE(wait_counter(*s, "connections_rejected_per_source", 1));
+  auto other = tls_connect(*s, "127.0.0.2", ec);
+  ASSERT_FALSE(ec) << ec.message();
+  asio::write(*other, asio::buffer(std::string("<13>over tls\n")));
+  const auto got = collect(*s, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].text, "<13>over tls");
+  // Both handshaken clients fall silent: both are closed and counted.
+  ASSERT_TRUE(wait_counter(*s, "connections_idle_closed", 2));
+  EXPECT_TRUE(wait_all_closed(*s));
+  char byte;
+  asio::read(*first, asio::buffer(&byte, 1), ec);  // the server's close: end of stream
+  EXPECT_TRUE(ec);
+  EXPECT_EQ(counter(*s, "tls_handshake_failures"), 0u);
+}
+
+// A client that connects and never starts the handshake is closed after handshake_timeout.
+TEST_F(SyslogServerTest, TlsHandshakeHasItsOwnDeadline) {
+  auto c = tls_config();
+  c.handshake_timeout = std::chrono::milliseconds(300);
+  auto s = start(c);
+  ASSERT_TRUE(s);
+  auto silent = connect(*s);
+  EXPECT_TRUE(wait_counter(*s, "tls_handshake_failures", 1));
+  EXPECT_TRUE(closed_by_server(silent));
+  EXPECT_TRUE(wait_all_closed(*s));
 }
 
 TEST_F(SyslogServerTest, Ipv6ListenerNamesSendersInBrackets) {
@@ -296,6 +496,17 @@ TEST_F(SyslogServerTest, PortInUseFailsAtStartNamingTheListener) {
         << st.error();
     EXPECT_NE(st.error().find("in use"), std::string::npos) << st.error();
   }
+}
+
+TEST_F(SyslogServerTest, TlsKeyOthersCanReadFailsAtStart) {
+  auto c = tls_config();
+  ASSERT_EQ(::chmod(c.tls.key.c_str(), 0644), 0);
+  SyslogServer s(c, 1024);
+  const auto st = s.start(*checkpoints_);
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().find("private key " + c.tls.key + ": mode 0644 lets other users read"),
+            std::string::npos)
+      << st.error();
 }
 
 TEST_F(SyslogServerTest, MissingCertificateFailsAtStart) {

@@ -1,4 +1,6 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -28,8 +30,13 @@ class KafkaSettingsTest : public ::testing::Test {
     ::unsetenv("SOC_TEST_KAFKA_SECRET");
   }
 
-  void write(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
+  // Owner-only by default, as a secret file must be; exactly `mode`, whatever the umask.
+  void write(const std::string& path, const std::string& text, mode_t mode = 0600) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    ASSERT_GE(fd, 0) << path;
+    ASSERT_EQ(::fchmod(fd, mode), 0);
+    ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
   }
 
   // Parses `yaml` (the `kafka:` mapping) as if it were read from config_.
@@ -175,6 +182,24 @@ TEST_F(KafkaSettingsTest, MakeKafkaConfMasksValues) {
   EXPECT_NE(conf.error().find("security.protocol"), std::string::npos) << conf.error();
   EXPECT_EQ(conf.error().find("Hunter2"), std::string::npos) << conf.error();
   EXPECT_TRUE(make_kafka_conf({{"sasl.password", "Hunter2-very-secret"}}));
+}
+
+// A secret file that other users may read, or the group may change, is refused with a message
+// naming the file and its mode, never the content. Group read is fine (root:soc-agent 0640).
+TEST_F(KafkaSettingsTest, SecretFileOpenToOthersIsRefused) {
+  const std::string yaml = "brokers: k1:9093\nproperties:\n  sasl.password: {file: kafka.secret}\n";
+  for (const mode_t bad : {0644, 0604, 0602, 0620, 0666}) {
+    write(dir_ + "/kafka.secret", "Hunter2-very-secret\n", bad);
+    const std::string err = error_of(yaml);
+    EXPECT_NE(err.find(dir_ + "/kafka.secret: mode 0" + std::to_string(bad / 64) +
+                       std::to_string(bad / 8 % 8) + std::to_string(bad % 8) +
+                       " lets other users read or change it"),
+              std::string::npos)
+        << err;
+    EXPECT_EQ(err.find("Hunter2"), std::string::npos) << err;
+  }
+  write(dir_ + "/kafka.secret", "Hunter2-very-secret\n", 0640);
+  EXPECT_EQ(parse(yaml).properties.at("sasl.password"), "Hunter2-very-secret");
 }
 
 // The whole agent configuration goes through the same parser.

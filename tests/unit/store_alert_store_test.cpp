@@ -8,6 +8,8 @@
 #include <random>
 #include <set>
 
+#include "umask_guard.h"
+
 namespace soc {
 namespace {
 
@@ -379,6 +381,21 @@ TEST(StoreOpen, SecondWriterIsToldTheStoreIsInUse) {
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().find(tmp.store()), std::string::npos) << second.error();
   EXPECT_NE(second.error().find("in use"), std::string::npos) << second.error();
+}
+
+// Alerts carry evidence with personal data: the store directory is 0700 whatever the umask (RocksDB
+// creates its own files through the umask, which soc-collector sets to 077), and a store left
+// more open is narrowed when the collector opens it.
+TEST(StoreOpen, DirectoryIsOwnerOnlyUnderALooseUmask) {
+  const UmaskGuard loose(022);
+  TempDir tmp;
+  const std::string nested = (tmp.path() / "var" / "store").string();
+  open_store(nested).reset();
+  EXPECT_EQ(mode_of(nested.c_str()), 0700u);
+  EXPECT_EQ(mode_of((tmp.path() / "var").string().c_str()), 0700u);
+  ASSERT_EQ(::chmod(nested.c_str(), 0755), 0);
+  open_store(nested).reset();
+  EXPECT_EQ(mode_of(nested.c_str()), 0700u);
 }
 
 TEST(StoreOpen, ReadOnlyOfMissingStoreFailsNamingTheDirectory) {
