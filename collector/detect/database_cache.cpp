@@ -17,6 +17,8 @@
 #include <optional>
 #include <string_view>
 
+#include "common/atomic_file.h"
+
 namespace soc {
 namespace {
 
@@ -127,9 +129,12 @@ Status write_file_replace(const std::string& path, std::string_view content) {
 Result<std::unique_ptr<DatabaseCache>> DatabaseCache::open(const std::string& dir,
                                                            uint64_t max_bytes) {
   if (dir.empty()) return Error{"no cache directory given"};
+  // Missing parents are made owner-only; existing ones (~/.cache, /var/cache) are left alone.
+  const fs::path parent = fs::path(dir).parent_path();
   std::error_code ec;
-  const fs::path p(dir);
-  if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+  if (!parent.empty() && !fs::exists(parent, ec)) {
+    if (auto made = make_dirs(parent.string(), 0700); !made) return Error{made.error()};
+  }
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Error{fmt::format("{}: cannot create: {}", dir, std::strerror(errno))};
   }
