@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -25,6 +26,9 @@
 #include "common/logging.h"
 
 namespace {
+
+// How long a stop waits for Kafka to let the consumer leave its group.
+constexpr std::chrono::milliseconds kConsumerCloseDeadline{10000};
 
 std::atomic<bool> g_stop{false};
 std::atomic<bool> g_reload{false};
@@ -254,7 +258,20 @@ int main(int argc, char** argv) {
       spdlog::critical("{}", st.error());
       rc = 1;
     }
-  }  // the consumer closes (and leaves its group) before the broker goes away
+    // The consumer leaves its group before the broker goes away. When Kafka does not answer, the
+    // stop must not hang: alerts and offsets are already durable, so close the store and exit
+    // without waiting (the group notices after session.timeout.ms).
+    if (!(*pipeline)->close(kConsumerCloseDeadline)) {
+      spdlog::error("Kafka did not answer within {} s while leaving group {}: stopping without it",
+                    kConsumerCloseDeadline.count() / 1000, cfg->group);
+      (void)pipeline->release();  // its consumer is still closing on another thread
+      store->reset();             // RocksDB closed cleanly
+      broker.reset();
+      spdlog::info("stopped {}", rc == 0 ? "cleanly" : "on error");
+      spdlog::default_logger()->flush();
+      std::_Exit(rc);
+    }
+  }
   broker.reset();
   spdlog::info("stopped {}", rc == 0 ? "cleanly" : "on error");
   return rc;

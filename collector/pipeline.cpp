@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include "collector/decode/decoder.h"
@@ -72,7 +75,24 @@ Pipeline::Pipeline(Key, const CollectorConfig& config, std::unique_ptr<Decoder> 
       unassigned_since_(Clock::now()) {}
 
 Pipeline::~Pipeline() {
-  if (consumer_) rd_kafka_consumer_close(consumer_.get());
+  if (consumer_ && !closed_) rd_kafka_consumer_close(consumer_.get());
+}
+
+bool Pipeline::close(std::chrono::milliseconds deadline) {
+  if (!consumer_ || closed_) return true;
+  auto done = std::make_shared<std::promise<void>>();
+  auto closed = done->get_future();
+  rd_kafka_t* rk = consumer_.get();
+  std::thread([rk, done] {
+    rd_kafka_consumer_close(rk);
+    done->set_value();
+  }).detach();
+  if (closed.wait_for(deadline) != std::future_status::ready) {
+    (void)consumer_.release();  // still in use by the closing thread
+    return false;
+  }
+  closed_ = true;
+  return true;
 }
 
 Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config,
@@ -380,8 +400,12 @@ Status Pipeline::check_health(bool check_group) {
     const int32_t partition = assignment->elems[i].partition;
     int64_t low = -1;
     int64_t high = -1;
-    if (rd_kafka_query_watermark_offsets(consumer_.get(), topic_.c_str(), partition, &low, &high,
-                                         kKafkaQueryTimeoutMs) != 0) {
+    // The watermarks the consumer's own fetches brought back (FetchResponse carries the log start
+    // offset): no request, so this never blocks. rd_kafka_query_watermark_offsets() did, past its
+    // timeout, for as long as every broker was down, and the loop stopped answering SIGTERM.
+    if (rd_kafka_get_watermark_offsets(consumer_.get(), topic_.c_str(), partition, &low, &high) !=
+            0 ||
+        low < 0 || high < 0) {
       continue;
     }
     if (auto gap = offsets_.watermarks(partition, low, high, now)) record_loss(*gap);

@@ -45,6 +45,13 @@ class Pipeline {
                                                   AlertStore& store);
   ~Pipeline();
 
+  // Leaves the consumer group, waiting at most `deadline`. rd_kafka_consumer_close() waits for the
+  // group coordinator, which never answers when every broker is gone; a SIGTERM must still stop
+  // the collector. False when the deadline passed: the close goes on in another thread that may
+  // still call into this pipeline, so the caller must not destroy it and should exit the process
+  // (nothing is lost: offsets are committed only for events whose alerts are stored).
+  bool close(std::chrono::milliseconds deadline);
+
   // Called by run() between two batches when a reload was requested; it may call
   // replace_engine() and set_batch_max().
   using ReloadHook = std::function<void(Pipeline&)>;
@@ -100,6 +107,7 @@ class Pipeline {
   uint64_t decoder_slow_before_ = 0;  // user decoder counts of decoders replaced on reload
   uint64_t decoder_disabled_before_ = 0;
   KafkaHandle consumer_;
+  bool closed_ = false;  // close() left the group
   PipelineCounters counters_;
   const std::string group_;
   std::atomic<uint64_t> offset_resets_{0};  // counted on librdkafka's threads (log callback)

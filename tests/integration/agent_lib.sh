@@ -3,9 +3,11 @@
 # agent configs with extra sections, and /metrics read without curl.
 BROKER_PID=""
 
+# The agent and the collector stop first, the broker last: a consumer leaving its group needs it.
 agent_cleanup() {
-  [ -n "$BROKER_PID" ] && kill -TERM "$BROKER_PID" 2>/dev/null || true
+  local broker=$BROKER_PID
   cleanup
+  [ -n "$broker" ] && kill -TERM "$broker" 2>/dev/null || true
 }
 trap agent_cleanup EXIT
 

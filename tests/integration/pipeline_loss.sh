@@ -16,7 +16,7 @@ stop_broker() {
   [ -n "$BROKER_PID" ] && wait "$BROKER_PID" 2>/dev/null || true
   BROKER_PID=""
 }
-trap 'stop_broker; cleanup' EXIT
+trap 'cleanup; stop_broker' EXIT  # the collector leaves its group while the broker is up
 
 "$SOC_BIN/soc-test-broker" --bootstrap-file "$T/tb" --topic soc.events:2 2>>"$T/broker.log" &
 BROKER_PID=$!
