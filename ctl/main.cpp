@@ -8,6 +8,7 @@
 
 #include "ctl/alerts_cmd.h"
 #include "ctl/command.h"
+#include "ctl/decoders_cmd.h"
 #include "ctl/rules_cmd.h"
 
 #ifndef SOC_VERSION
@@ -17,13 +18,14 @@
 int main(int argc, char** argv) {
   // Owner-only unless a command says otherwise (import-sigma's rule files are for the collector).
   ::umask(077);
-  CLI::App app{"socctl: command line for the SOC collector (alerts, rules)", "socctl"};
+  CLI::App app{"socctl: command line for the SOC collector (alerts, rules, decoders)", "socctl"};
   app.set_version_flag("--version", "socctl " SOC_VERSION);
   app.require_subcommand(1);
 
   soc::ctl::CommandAction selected;
   soc::ctl::add_alerts_commands(app, selected);
   soc::ctl::add_rules_commands(app, selected);
+  soc::ctl::add_decoders_commands(app, selected);
 
   try {
     app.parse(argc, argv);

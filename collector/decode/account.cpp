@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/text.h"
 
@@ -343,5 +344,29 @@ bool decode_account(string_view message, Fields& f) {
   }
   return decode_pam(message, f);
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kAccountPrograms[] = {"useradd",  "usermod",  "userdel", "groupadd",
+                                                 "groupmod", "groupdel", "gpasswd", "passwd",
+                                                 "chpasswd", "chage",    "chsh",    "newusers"};
+constexpr std::string_view kAccountFormats[] = {"shadow-utils messages",
+                                                "PAM password-change lines"};
+
+bool decode_account_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                            std::optional<SysTime>& /*time*/) {
+  return decode_account(msg, fields);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kAccountDecoder{
+    .name = "account",
+    .description = "Local users and groups added, changed, deleted; password changes",
+    .programs = kAccountPrograms,
+    .formats = kAccountFormats,
+    .decode = decode_account_program,
+};
 
 }  // namespace soc

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -320,5 +321,27 @@ bool decode_auditd(string_view message, Fields& f, std::optional<SysTime>& time)
   time = when;
   return true;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kAuditdPrograms[] = {"auditd", "audit", "audispd", "audisp-syslog"};
+constexpr std::string_view kAuditdFormats[] = {"audit.log records (type=... msg=audit(...))",
+                                               "audisp-syslog / audispd forwards"};
+
+bool decode_auditd_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                           std::optional<SysTime>& time) {
+  return decode_auditd(msg, fields, time);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kAuditdDecoder{
+    .name = "auditd",
+    .description = "Linux audit records, raw from audit.log or forwarded through syslog",
+    .programs = kAuditdPrograms,
+    .formats = kAuditdFormats,
+    .decode = decode_auditd_program,
+};
 
 }  // namespace soc

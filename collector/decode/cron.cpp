@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "collector/decode/decoder_registry.h"
+#include "collector/decode/pam.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -56,5 +58,27 @@ bool decode_cron(string_view message, Fields& f) {
   }
   return false;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kCronPrograms[] = {"cron", "CRON", "crond", "CROND", "crontab"};
+constexpr std::string_view kCronFormats[] = {"cron / cronie messages", "crontab(1) messages",
+                                             "PAM messages"};
+
+bool decode_cron_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                         std::optional<SysTime>& /*time*/) {
+  return decode_cron(msg, fields) || decode_pam(msg, fields);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kCronDecoder{
+    .name = "cron",
+    .description = "Cron jobs started and crontab edits",
+    .programs = kCronPrograms,
+    .formats = kCronFormats,
+    .decode = decode_cron_program,
+};
 
 }  // namespace soc

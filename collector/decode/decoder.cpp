@@ -3,29 +3,20 @@
 #include <date/tz.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdint>
 #include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "collector/decode/access_log.h"
-#include "collector/decode/account.h"
-#include "collector/decode/apache_error.h"
 #include "collector/decode/auditd.h"
-#include "collector/decode/cron.h"
-#include "collector/decode/firewall.h"
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
-#include "collector/decode/login.h"
-#include "collector/decode/nginx_error.h"
 #include "collector/decode/pam.h"
-#include "collector/decode/sshd.h"
-#include "collector/decode/su.h"
-#include "collector/decode/sudo.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
+#include "collector/decode/web.h"
 #include "common/clock.h"
 
 namespace soc {
@@ -80,75 +71,8 @@ std::string_view unwrap_repeated(std::string_view msg, Fields& f) {
   return inner.substr(0, inner.size() - 1);
 }
 
-enum class Kind : uint8_t { kSshd, kSudo, kSu, kAccount, kAuditd, kKernel, kWeb, kCron, kLogin };
-
-struct ProgramKind {
-  std::string_view program;
-  Kind kind;
-};
-
-// Sorted by name for a binary search: dispatch costs a few comparisons, not a try of every decoder.
-constexpr std::array<ProgramKind, 34> kPrograms = {{
-    {"CRON", Kind::kCron},
-    {"CROND", Kind::kCron},
-    {"apache", Kind::kWeb},
-    {"apache-access", Kind::kWeb},
-    {"apache-error", Kind::kWeb},
-    {"apache2", Kind::kWeb},
-    {"audisp-syslog", Kind::kAuditd},
-    {"audispd", Kind::kAuditd},
-    {"audit", Kind::kAuditd},
-    {"auditd", Kind::kAuditd},
-    {"chage", Kind::kAccount},
-    {"chpasswd", Kind::kAccount},
-    {"chsh", Kind::kAccount},
-    {"cron", Kind::kCron},
-    {"crond", Kind::kCron},
-    {"crontab", Kind::kCron},
-    {"gpasswd", Kind::kAccount},
-    {"groupadd", Kind::kAccount},
-    {"groupdel", Kind::kAccount},
-    {"groupmod", Kind::kAccount},
-    {"httpd", Kind::kWeb},
-    {"kernel", Kind::kKernel},
-    {"login", Kind::kLogin},
-    {"newusers", Kind::kAccount},
-    {"nginx", Kind::kWeb},
-    {"passwd", Kind::kAccount},
-    {"sshd", Kind::kSshd},
-    {"sshd-auth", Kind::kSshd},
-    {"sshd-session", Kind::kSshd},
-    {"su", Kind::kSu},
-    {"sudo", Kind::kSudo},
-    {"useradd", Kind::kAccount},
-    {"userdel", Kind::kAccount},
-    {"usermod", Kind::kAccount},
-}};
-static_assert(std::is_sorted(kPrograms.begin(), kPrograms.end(),
-                             [](const ProgramKind& a, const ProgramKind& b) {
-                               return a.program < b.program;
-                             }));
-
-std::optional<Kind> program_kind(std::string_view program) {
-  const auto it = std::lower_bound(
-      kPrograms.begin(), kPrograms.end(), program,
-      [](const ProgramKind& p, std::string_view name) { return p.program < name; });
-  if (it == kPrograms.end() || it->program != program) return std::nullopt;
-  return it->kind;
-}
-
 bool is_hex_letter(char c) {
   return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// A web server's line: access log, Apache error log or nginx error log.
-bool decode_web(std::string_view msg, const ReadTime& read, Fields& f,
-                std::optional<SysTime>& time) {
-  if (msg.empty()) return false;
-  if (msg.front() == '[') {
-    return decode_apache_error(msg, read, f, time) || decode_nginx_error(msg, read, f, time);
-  }
-  return decode_access_log(msg, f, time) || decode_nginx_error(msg, read, f, time);
 }
 
 // The decoder a text's first bytes point to: the dispatch for lines without a syslog header and
@@ -169,33 +93,6 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
   // An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...] "GET")
   // or a client host name (HostnameLookups On) starts with any letter.
   if (msg.find("] \"") != std::string_view::npos) return decode_access_log(msg, f, time);
-  return false;
-}
-
-bool decode_program(Kind kind, std::string_view msg, const ReadTime& read, Fields& f,
-                    std::optional<SysTime>& time) {
-  switch (kind) {
-    case Kind::kSshd:
-      return decode_sshd(msg, f) || decode_pam(msg, f);
-    case Kind::kSudo:
-      return decode_sudo(msg, f) || decode_pam(msg, f);
-    case Kind::kSu:
-      return decode_su(msg, f);
-    case Kind::kAccount:
-      return decode_account(msg, f);
-    case Kind::kAuditd:
-      return decode_auditd(msg, f, time);
-    case Kind::kKernel: {
-      const std::string_view m = strip_kernel_uptime(msg);
-      return decode_firewall(m, f) || decode_auditd(m, f, time);
-    }
-    case Kind::kWeb:
-      return decode_web(msg, read, f, time);
-    case Kind::kCron:
-      return decode_cron(msg, f) || decode_pam(msg, f);
-    case Kind::kLogin:
-      return decode_login(msg, f) || decode_pam(msg, f);
-  }
   return false;
 }
 
@@ -238,10 +135,11 @@ int LogZone::offset_at(SysTime read, int agent_offset) const {
   return fixed_.value_or(agent_offset);
 }
 
-Decoder::Decoder() = default;
+Decoder::Decoder() : registry_(&DecoderRegistry::builtin()) {}
 
 Decoder::Decoder(UserDecoders user, LogZone zone, std::chrono::seconds future_tolerance)
-    : user_(user.size() == 0 ? nullptr : std::make_shared<const UserDecoders>(std::move(user))),
+    : registry_(&DecoderRegistry::builtin()),
+      user_(user.size() == 0 ? nullptr : std::make_shared<const UserDecoders>(std::move(user))),
       zone_(std::move(zone)),
       future_tolerance_(std::max(std::chrono::seconds(0), future_tolerance)) {}
 
@@ -281,8 +179,8 @@ void Decoder::decode(Event& event) const {
   set_syslog_fields(*line, f);
 
   const std::string_view msg = unwrap_repeated(line->message, f);
-  const auto kind = program_kind(line->program);
-  if (!kind || !decode_program(*kind, msg, read, f, own_time)) {
+  const DecoderSpec* spec = registry_->for_program(line->program);
+  if (spec == nullptr || !spec->decode(msg, read, f, own_time)) {
     decode_by_shape(msg, read, f, own_time);
   }
   if (user_) user_->apply(line->program, msg, f);

@@ -16,6 +16,8 @@ class time_zone;
 
 namespace soc {
 
+class DecoderRegistry;
+
 // The zone of timestamps that carry none: RFC 3164 syslog headers, Apache and nginx error logs.
 // "Asia/Ho_Chi_Minh" (any IANA name from the system's tzdata), a fixed "+07:00" / "-03:30" /
 // "UTC", or "agent": the UTC offset of the agent's read time (its host's local zone).
@@ -55,13 +57,10 @@ class Decoder {
   // env.host), "organization.id" (= env.org), "log.file.path" (env.src without a "file:" prefix)
   // and "message" (the syslog MSG, else the whole line; without a trailing CR); then the syslog
   // fields (syslog.h) and the fields of the one built-in decoder chosen:
-  //  - for a syslog line, by process.name (a table lookup): sshd / sshd-session / sshd-auth
-  //    (sshd.h, then pam.h), sudo (sudo.h, then pam.h), su (su.h), useradd usermod userdel
-  //    groupadd groupmod groupdel gpasswd passwd chpasswd chage chsh newusers (account.h),
-  //    cron CRON crond CROND crontab (cron.h, then pam.h), login (login.h, then pam.h),
-  //    audispd audisp-syslog auditd audit (auditd.h), kernel (firewall.h, or auditd.h for
-  //    "audit: type=..."), nginx apache apache2 httpd (access_log.h, apache_error.h,
-  //    nginx_error.h); when that decoder does not recognise the MSG, or the program is another,
+  //  - for a syslog line, by process.name: the decoder the registry (decoder_registry.h) routes
+  //    that program to (`socctl decoders list` prints them: sshd, sudo, su, account tools, cron,
+  //    login, auditd, the kernel's firewall lines, web servers); when that decoder does not
+  //    recognise the MSG, or no decoder claims the program,
   //    by the MSG's first bytes: '{' / "@cee:" JSON (json.h), "pam_" PAM, "type=" / "node=" /
   //    "audit" auditd, '[' an Apache or nginx error line, a digit, ':' or a-f an access line or
   //    an nginx error line;
@@ -86,6 +85,7 @@ class Decoder {
   // Sets event.time to `claimed` unless it is too far ahead of `read`.
   void set_time(Event& event, SysTime claimed, SysTime read) const;
 
+  const DecoderRegistry* registry_;           // the built-in decoders; lives as long as the program
   std::shared_ptr<const UserDecoders> user_;  // shared: a Decoder stays cheap to copy
   LogZone zone_;
   std::chrono::seconds future_tolerance_ = kFutureTolerance;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string>
 
+#include "collector/decode/auditd.h"
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -213,5 +215,28 @@ bool decode_firewall(string_view message, Fields& f) {
   f.set("event.action", action_of(rule));
   return true;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kFirewallPrograms[] = {"kernel"};
+constexpr std::string_view kFirewallFormats[] = {
+    "netfilter LOG (ufw, iptables, nftables, firewalld)", "kernel audit: type=... lines"};
+
+bool decode_firewall_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                             std::optional<SysTime>& time) {
+  const std::string_view m = strip_kernel_uptime(msg);
+  return decode_firewall(m, fields) || decode_auditd(m, fields, time);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kFirewallDecoder{
+    .name = "firewall",
+    .description = "Kernel messages: netfilter packet logs, and the audit records the kernel logs",
+    .programs = kFirewallPrograms,
+    .formats = kFirewallFormats,
+    .decode = decode_firewall_program,
+};
 
 }  // namespace soc

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <string>
 
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
 
@@ -175,5 +176,18 @@ bool decode_json(string_view input, Fields& f, std::optional<SysTime>& time) {
   if (flat.time) time = flat.time;
   return true;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kJsonFormats[] = {"one JSON object per line", "rsyslog @cee: JSON"};
+
+}  // namespace
+
+extern constinit const DecoderSpec kJsonDecoder{
+    .name = "json",
+    .description = "JSON object lines, chosen by the line's first bytes",
+    .formats = kJsonFormats,
+};
 
 }  // namespace soc

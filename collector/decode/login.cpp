@@ -1,5 +1,7 @@
 #include "collector/decode/login.h"
 
+#include "collector/decode/decoder_registry.h"
+#include "collector/decode/pam.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -78,5 +80,26 @@ bool decode_login(string_view message, Fields& f) {
   if (consume(s, "TOO MANY LOGIN TRIES ")) return failure(s, true, f);
   return false;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kLoginPrograms[] = {"login"};
+constexpr std::string_view kLoginFormats[] = {"login(1) messages", "PAM messages"};
+
+bool decode_login_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                          std::optional<SysTime>& /*time*/) {
+  return decode_login(msg, fields) || decode_pam(msg, fields);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kLoginDecoder{
+    .name = "login",
+    .description = "Console and serial logins",
+    .programs = kLoginPrograms,
+    .formats = kLoginFormats,
+    .decode = decode_login_program,
+};
 
 }  // namespace soc

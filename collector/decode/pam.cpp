@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -191,5 +192,19 @@ bool decode_pam(string_view message, Fields& f) {
   }
   return false;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kPamFormats[] = {"MODULE(SERVICE:TYPE): TEXT"};
+
+}  // namespace
+
+extern constinit const DecoderSpec kPamDecoder{
+    .name = "pam",
+    .description =
+        "PAM module messages of any program (after its own decoder, or by the MSG's first bytes)",
+    .formats = kPamFormats,
+};
 
 }  // namespace soc

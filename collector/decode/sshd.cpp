@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/text.h"
 
@@ -301,5 +302,26 @@ bool decode_sshd(string_view message, Fields& f) {
   }
   return false;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kSshdPrograms[] = {"sshd", "sshd-session", "sshd-auth"};
+constexpr std::string_view kSshdFormats[] = {"OpenSSH sshd messages", "PAM messages"};
+
+bool decode_sshd_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                         std::optional<SysTime>& /*time*/) {
+  return decode_sshd(msg, fields) || decode_pam(msg, fields);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kSshdDecoder{
+    .name = "sshd",
+    .description = "OpenSSH logins, failures, invalid users, pre-auth disconnects and probes",
+    .programs = kSshdPrograms,
+    .formats = kSshdFormats,
+    .decode = decode_sshd_program,
+};
 
 }  // namespace soc

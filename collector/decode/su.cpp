@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "collector/decode/decoder_registry.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/text.h"
 
@@ -76,5 +77,26 @@ bool decode_su(string_view message, Fields& f) {
   if (consume(s, "- ")) return sulog(s, false, f);
   return decode_pam(message, f);
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kSuPrograms[] = {"su"};
+constexpr std::string_view kSuFormats[] = {"su messages"};
+
+bool decode_su_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                       std::optional<SysTime>& /*time*/) {
+  return decode_su(msg, fields);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kSuDecoder{
+    .name = "su",
+    .description = "su sessions and failures (util-linux, shadow-utils)",
+    .programs = kSuPrograms,
+    .formats = kSuFormats,
+    .decode = decode_su_program,
+};
 
 }  // namespace soc

@@ -1,6 +1,8 @@
 #include "collector/decode/sudo.h"
 
 #include <string>
+#include "collector/decode/decoder_registry.h"
+#include "collector/decode/pam.h"
 
 namespace soc {
 namespace {
@@ -68,5 +70,27 @@ bool decode_sudo(string_view message, Fields& f) {
   if (!reason.empty()) f.set("event.reason", reason);
   return true;
 }
+
+// Its entry in the decoder registry (decoder_registry.h).
+namespace {
+
+constexpr std::string_view kSudoPrograms[] = {"sudo"};
+constexpr std::string_view kSudoFormats[] = {"sudo USER : TTY=... COMMAND=... lines",
+                                             "PAM messages"};
+
+bool decode_sudo_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
+                         std::optional<SysTime>& /*time*/) {
+  return decode_sudo(msg, fields) || decode_pam(msg, fields);
+}
+
+}  // namespace
+
+extern constinit const DecoderSpec kSudoDecoder{
+    .name = "sudo",
+    .description = "Commands run through sudo, refusals, authentication failures",
+    .programs = kSudoPrograms,
+    .formats = kSudoFormats,
+    .decode = decode_sudo_program,
+};
 
 }  // namespace soc

@@ -3,6 +3,7 @@
 # file:line:column and fails the check; `rules test` decodes raw lines with the real decoder and
 # reports the rules and alerts (a threshold firing on the 5th failure); Sigma rules convert, the
 # refused ones are counted with reasons, and the converted rules raise alerts carrying the author.
+# `decoders list` prints the built-in decoders (table and JSON) with their programs and formats.
 source "$(dirname "$0")/lib.sh"
 
 CTL="$SOC_BIN/socctl"
@@ -182,5 +183,23 @@ LOG
   fail "sigma alert without rule or author: $(cat "$T/sigma.json")"
 [ "$(jq -c 'select(.n == 2) | .alerts' "$T/sigma.json")" = "[]" ] ||
   fail "a service-scoped Sigma rule fired on another program"
+
+# --- decoders list ---------------------------------------------------------------------------
+"$CTL" decoders list >"$T/decoders.out" 2>&1 || fail "decoders list failed: $(cat "$T/decoders.out")"
+head -1 "$T/decoders.out" | grep -qE '^NAME +PROGRAMS +FORMATS +DESCRIPTION$' ||
+  fail "decoders list header: $(head -1 "$T/decoders.out")"
+grep -qE '^sshd +sshd sshd-session sshd-auth +OpenSSH sshd messages; PAM messages +OpenSSH' \
+  "$T/decoders.out" || fail "decoders list has no sshd row: $(cat "$T/decoders.out")"
+"$CTL" decoders list --format json >"$T/decoders.json" || fail "decoders list --format json failed"
+[ "$(jq -r '[.[].name] | join(" ")' "$T/decoders.json")" = \
+  "sshd sudo su account cron login pam auditd firewall web json" ] ||
+  fail "decoder names: $(jq -c '[.[].name]' "$T/decoders.json")"
+[ "$(jq -r '.[] | select(.name == "web") | .programs | index("nginx") != null' "$T/decoders.json")" = true ] ||
+  fail "web decoder without nginx: $(cat "$T/decoders.json")"
+[ "$(jq '[.[].programs[]] | length == (unique | length)' "$T/decoders.json")" = true ] ||
+  fail "a program is listed by two decoders"
+[ "$(jq '[.[] | select(.description == "" or (.formats | length) == 0)] | length' "$T/decoders.json")" = 0 ] ||
+  fail "a decoder without description or formats"
+if "$CTL" decoders list --format xml >/dev/null 2>&1; then fail "decoders list accepted --format xml"; fi
 
 echo "PASS rules_cli"

@@ -1,0 +1,64 @@
+// The built-in decoders by name: what each is called, the syslog programs (tags) it decodes, the
+// formats it reads, and its entry point. A new decoder is its own file, which defines its
+// DecoderSpec next to its code (see sshd.cpp), plus one line in decoder_registry.cpp's table.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "collector/decode/event.h"
+#include "collector/decode/syslog.h"
+
+namespace soc {
+
+// Decodes a syslog MSG of one of the spec's programs into `fields`; `time` takes a timestamp the
+// text carries. False when the text is not one the decoder knows (the line-shape rule then runs).
+using DecodeFunction = bool (*)(std::string_view msg, const ReadTime& read, Fields& fields,
+                                std::optional<SysTime>& time);
+
+struct DecoderSpec {
+  std::string_view name;         // unique, lower case: "sshd", "web"
+  std::string_view description;  // one line, for `socctl decoders list`
+  // Syslog tags (process.name) routed to `decode`; empty for a decoder chosen by line shape
+  // only (JSON, PAM), or one the others call.
+  std::span<const std::string_view> programs;
+  // The line formats it reads, in words: "OpenSSH sshd messages", "NCSA combined access log".
+  std::span<const std::string_view> formats;
+  // Entry point for its programs; null when it has no programs.
+  DecodeFunction decode = nullptr;
+};
+
+// The table of built-in decoders and a program -> decoder index over it, built once. Read-only
+// after construction: safe to share between threads.
+class DecoderRegistry {
+ public:
+  // The built-in decoders (decoder_registry.cpp), in the table's order.
+  static const DecoderRegistry& builtin();
+
+  // Indexes `specs` (which must outlive the registry); see problems().
+  explicit DecoderRegistry(std::span<const DecoderSpec* const> specs);
+
+  std::span<const DecoderSpec* const> all() const { return specs_; }
+  const DecoderSpec* find(std::string_view name) const;
+  // The decoder for a syslog program, or null: one hash lookup however many decoders there are.
+  const DecoderSpec* for_program(std::string_view program) const {
+    const auto it = by_program_.find(program);
+    return it == by_program_.end() ? nullptr : it->second;
+  }
+  // Mistakes in the table, one sentence each: a name listed twice, a program claimed by two
+  // decoders, programs without a decode function (not routed); the first listing keeps a name
+  // or program. The
+  // registry's unit test requires none for the built-in table.
+  std::span<const std::string> problems() const { return problems_; }
+
+ private:
+  std::span<const DecoderSpec* const> specs_;
+  std::unordered_map<std::string_view, const DecoderSpec*> by_program_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace soc
