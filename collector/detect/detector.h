@@ -12,7 +12,7 @@
 #include <tsl/robin_map.h>
 
 #include "collector/decode/event.h"
-#include "collector/detect/detection.h"
+#include "collector/model/detection.h"
 #include "collector/detect/engine.h"
 
 namespace soc {
