@@ -11,7 +11,7 @@
 
 #include "collector/collector_config.h"
 #include "collector/decode/audit_assembler.h"
-#include "collector/detect/detection.h"
+#include "collector/model/detection.h"
 #include "collector/offset_tracker.h"
 #include "common/kafka.h"
 #include "common/rate_limited_log.h"

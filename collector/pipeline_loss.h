@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "collector/detect/detection.h"
+#include "collector/model/detection.h"
 #include "collector/offset_tracker.h"
 #include "common/clock.h"
 

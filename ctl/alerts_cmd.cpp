@@ -74,8 +74,9 @@ int run_list(const ListOptions& o) {
   }
   Table table({"LAST SEEN", "SEVERITY", "RULE", "HOST", "GROUP", "COUNT", "STATUS", "ID", "TITLE"});
   for (const auto& a : *alerts) {
-    table.add_row({format_local_seconds(a.last_seen), std::string(to_string(a.severity)), a.rule_id,
-                   a.host, join_group(a), std::to_string(a.count), a.status, a.id, a.title});
+    table.add_row({format_local_seconds(a.last_seen), std::string(to_string(a.rule.severity)),
+                   a.rule.id, a.host, join_group(a), std::to_string(a.count), a.status, a.id,
+                   a.rule.title});
   }
   table.print(stdout);
   return kExitOk;
@@ -86,14 +87,14 @@ void print_text(const Alert& a) {
     fmt::print("{:<14}{}\n", label, printable(value.empty() ? "-" : value));
   };
   field("ID", a.id);
-  field("Rule", a.rule_id);
-  field("Title", a.title);
-  field("Title (vi)", a.title_vi);
-  field("Severity", std::string(to_string(a.severity)));
-  field("MITRE", join(a.mitre, ", "));
-  if (!a.author.empty()) field("Rule author", a.author);
-  if (!a.sigma_id.empty()) field("Sigma id", a.sigma_id);
-  if (!a.references.empty()) field("References", join(a.references, " "));
+  field("Rule", a.rule.id);
+  field("Title", a.rule.title);
+  field("Title (vi)", a.rule.title_vi);
+  field("Severity", std::string(to_string(a.rule.severity)));
+  field("MITRE", join(a.rule.mitre, ", "));
+  if (!a.rule.author.empty()) field("Rule author", a.rule.author);
+  if (!a.rule.sigma_id.empty()) field("Sigma id", a.rule.sigma_id);
+  if (!a.rule.references.empty()) field("References", join(a.rule.references, " "));
   field("Status", a.status);
   field("Host", a.host);
   field("Org", a.org);

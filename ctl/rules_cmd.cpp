@@ -177,7 +177,7 @@ std::string group_text(const std::vector<std::pair<std::string, std::string>>& g
 // The alert raised for rule `r` on this line, if any.
 const Detection* detection_for(const LineResult& res, const Rule& r) {
   for (const auto& d : res.detections) {
-    if (d.rule_id == r.id) return &d;
+    if (d.rule.id == r.id) return &d;
   }
   return nullptr;
 }
@@ -249,11 +249,11 @@ void print_text(const LineResult& res, const Engine& engine) {
   }
   fmt::print("alerts:\n");
   for (const auto& d : res.detections) {
-    const std::string author = d.author.empty() ? "" : " author=\"" + d.author + "\"";
-    fmt::print("  ALERT {} {} [{}] id={} count={}{}{}\n", printable(d.rule_id),
-               to_string(d.severity), printable(join(d.mitre, ",")), printable(d.alert_id), d.count,
-               d.group.empty() ? "" : " group=" + printable(group_text(d.group)),
-               printable(author));
+    const std::string author = d.rule.author.empty() ? "" : " author=\"" + d.rule.author + "\"";
+    fmt::print(
+        "  ALERT {} {} [{}] id={} count={}{}{}\n", printable(d.rule.id), to_string(d.rule.severity),
+        printable(join(d.rule.mitre, ",")), printable(d.alert_id), d.count,
+        d.group.empty() ? "" : " group=" + printable(group_text(d.group)), printable(author));
   }
   fmt::print("\n");
 }
@@ -311,13 +311,13 @@ void print_json(const LineResult& res, const Engine& engine) {
   ordered_json alerts = ordered_json::array();
   for (const auto& d : res.detections) {
     ordered_json a;
-    a["rule"] = d.rule_id;
-    a["severity"] = std::string(to_string(d.severity));
-    a["mitre"] = d.mitre;
+    a["rule"] = d.rule.id;
+    a["severity"] = std::string(to_string(d.rule.severity));
+    a["mitre"] = d.rule.mitre;
     a["alert_id"] = d.alert_id;
     a["count"] = d.count;
-    a["title"] = d.title;
-    if (!d.author.empty()) a["author"] = d.author;
+    a["title"] = d.rule.title;
+    if (!d.rule.author.empty()) a["author"] = d.rule.author;
     ordered_json group = ordered_json::object();
     for (const auto& [k, v] : d.group) group[k] = v;
     a["group"] = std::move(group);

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "collector/decode/text.h"
+#include "collector/detect/alert_id.h"
 
 namespace soc {
 namespace {
@@ -93,15 +94,8 @@ Detection make_detection(const Rule& r, const Event& e, const std::string& host,
                          std::vector<std::pair<std::string, std::string>> group, int64_t window) {
   Detection d;
   d.alert_id = make_alert_id(r.id, host, group, window);
-  d.rule_id = r.id;
-  d.title = r.title;
-  d.title_vi = r.title_vi;
-  d.severity = r.severity;
-  d.mitre = r.mitre;
+  d.rule = static_cast<const RuleMeta&>(r);
   d.evidence_max = r.evidence_max;
-  d.author = r.author;
-  d.sigma_id = r.sigma_id;
-  d.references = r.references;
   d.host = host;
   d.org = std::string(event_field(e, "organization.id").value_or(""));
   d.agent = std::string(event_field(e, "agent.id").value_or(""));

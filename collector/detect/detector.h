@@ -12,8 +12,8 @@
 #include <tsl/robin_map.h>
 
 #include "collector/decode/event.h"
-#include "collector/detect/detection.h"
 #include "collector/detect/engine.h"
+#include "collector/model/detection.h"
 
 namespace soc {
 

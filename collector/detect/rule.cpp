@@ -338,7 +338,7 @@ void build_selection_form(const std::string& file, const YAML::Node& node, Rule&
   r.condition_root = build_condition(r, expr, sel_nodes);
 }
 
-Rule parse_rule(const std::string& file, const YAML::Node& node) {
+Rule parse_rule(const std::string& file, const YAML::Node& node, PatternCheck patterns) {
   if (!node.IsMap()) yaml_fail(file, node, "a rule must be a mapping");
   yaml_check_keys(file, node,
                   {"id", "title", "title_vi", "description", "severity", "mitre", "author",
@@ -491,13 +491,16 @@ Rule parse_rule(const std::string& file, const YAML::Node& node) {
   }
 
   // A regex Hyperscan refuses is a load error, reported at the value's file:line:column.
-  if (Status s = check_rule_patterns(r); !s.ok()) throw YamlError(s.error());
+  if (patterns == PatternCheck::kCheck) {
+    if (Status s = check_rule_patterns(r); !s.ok()) throw YamlError(s.error());
+  }
   return r;
 }
 
 struct Loaded {
   std::vector<Rule> rules;
   std::vector<std::string> errors;
+  PatternCheck patterns = PatternCheck::kCheck;
 };
 
 // Parses one file rule by rule so that one broken rule does not hide the others.
@@ -505,7 +508,7 @@ void parse_document(const std::string& file, const YAML::Node& root, Loaded& out
   if (!root || root.IsNull()) return;  // empty or comment-only file
   const auto one = [&](const YAML::Node& n) {
     try {
-      out.rules.push_back(parse_rule(file, n));
+      out.rules.push_back(parse_rule(file, n, out.patterns));
     } catch (const YamlError& e) {
       out.errors.push_back(e.what());
     } catch (const YAML::Exception& e) {
@@ -579,7 +582,7 @@ Result<std::vector<Rule>> finish(Loaded l, bool skip_broken, std::vector<std::st
     if (!msg.empty()) msg += '\n';
     msg += e;
   }
-  return Error{std::move(msg)};
+  return Error::invalid_input(std::move(msg));
 }
 
 }  // namespace
@@ -663,10 +666,12 @@ Result<std::vector<Rule>> load_rules_file(const std::string& file) {
   return finish(std::move(l), false, nullptr);
 }
 
-Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::string& name) {
+Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::string& name,
+                                          PatternCheck patterns) {
   auto doc = parse_yaml_text(text, name);
-  if (!doc.ok()) return Error{doc.error()};
+  if (!doc.ok()) return Error::invalid_input(doc.error());
   Loaded l;
+  l.patterns = patterns;
   parse_document(name, doc.value(), l);
   reject_duplicates(l);
   reject_dangling_after(l);
@@ -676,7 +681,8 @@ Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::st
 Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken,
                                      std::vector<std::string>* skipped, size_t* files_read) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return Error{fmt::format("{}: not a rules directory", dir)};
+  if (!fs::is_directory(dir, ec))
+    return Error::not_found(fmt::format("{}: not a rules directory", dir));
   std::vector<std::string> files;
   // Symlinked subdirectories are not followed (no cycles); symlinked files are read.
   fs::recursive_directory_iterator it(dir, ec);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "collector/detect/detection.h"
+#include "collector/model/rule_meta.h"
 #include "common/result.h"
 
 namespace soc {
@@ -61,18 +61,11 @@ struct After {
   std::string where;  // "file:line:column" of the `after` key, for errors
 };
 
-struct Rule {
-  std::string id;
-  std::string title;
-  std::string title_vi;
+// A rule is its metadata (id, titles, severity, MITRE, attribution: what detections and alerts
+// carry, collector/model/rule_meta.h) plus how it matches. Derived rather than holding a member
+// so that `rule.id` reads as before and a Detection takes the RuleMeta slice of the rule.
+struct Rule : RuleMeta {
   std::string description;
-  Severity severity = Severity::kMedium;
-  std::vector<std::string> mitre;
-  // Attribution, kept from imported (Sigma) rules: their licence requires the author to travel
-  // with the rule and with the alerts it raises.
-  std::string author;
-  std::string sigma_id;
-  std::vector<std::string> references;
   std::string file;  // where the rule was defined (1-based line and column)
   int line = 0;
   int column = 0;
@@ -133,8 +126,14 @@ std::vector<bool> required_clauses(const Rule& r);
 // per line of the Error's message, as "file:line:column: reason".
 Result<std::vector<Rule>> load_rules_file(const std::string& file);
 
-// Same for rules held in memory; `name` stands for the file in locations.
-Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::string& name);
+// Whether loading compiles each rule's patterns with Hyperscan (check_rule_patterns, engine.h).
+enum class PatternCheck { kCheck, kSkip };
+
+// Same for rules held in memory; `name` stands for the file in locations. With kSkip a pattern
+// Hyperscan refuses is not an error here; the caller checks it (the Sigma converter does, to tell
+// a refused regex from other load errors without reading the message).
+Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::string& name,
+                                          PatternCheck patterns = PatternCheck::kCheck);
 
 // Loads every *.yml / *.yaml under `dir` (recursively, sorted by path); rule ids must be unique
 // across all of them. On any broken rule returns an Error listing all of them, one per line. With

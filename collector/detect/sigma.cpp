@@ -10,6 +10,7 @@
 #include <set>
 
 #include "collector/detect/condition.h"
+#include "collector/detect/engine.h"
 #include "common/yaml_file.h"
 
 namespace soc {
@@ -887,14 +888,17 @@ SigmaConverted convert(const std::string& text, const std::string& id,
   std::string yaml = header + out.c_str() + "\n";
 
   // Proof that the rule loads and compiles: our loader and Hyperscan have the last word.
-  auto loaded = load_rules_text(yaml, id + ".yml (converted)");
+  // Patterns are checked apart from loading so that a regex Hyperscan refuses is told from other
+  // load errors by where it failed, not by the wording of the message.
+  auto loaded = load_rules_text(yaml, id + ".yml (converted)", PatternCheck::kSkip);
   if (!loaded.ok()) {
     const std::string& e = loaded.error();
-    const std::string reason = e.substr(0, e.find('\n'));
-    refuse(reason.find("rejected by Hyperscan") != std::string::npos ? "regex" : "rule loader",
-           reason);
+    refuse("rule loader", e.substr(0, e.find('\n')));
   }
   if (loaded->size() != 1) refuse("internal", "the converted text did not hold one rule");
+  if (Status patterns = check_rule_patterns(loaded->front()); !patterns.ok()) {
+    refuse("regex", patterns.error());
+  }
   return SigmaConverted{id, std::move(yaml), std::move(loaded->front())};
 }
 

@@ -79,14 +79,7 @@ bool kept(const std::vector<Envelope>& evidence, const Envelope& e) {
 Alert new_alert(const Detection& d, SysTime now) {
   Alert a;
   a.id = d.alert_id;
-  a.rule_id = d.rule_id;
-  a.title = d.title;
-  a.title_vi = d.title_vi;
-  a.severity = d.severity;
-  a.mitre = d.mitre;
-  a.author = d.author;
-  a.sigma_id = d.sigma_id;
-  a.references = d.references;
+  a.rule = d.rule;
   a.host = d.host;
   a.org = d.org;
   a.agent = d.agent;
@@ -124,14 +117,18 @@ bool fold(Alert& a, const Detection& d, size_t evidence_max, SysTime now) {
   return true;
 }
 
-std::string failure(const std::string& dir, const rocksdb::Status& s) {
+// A RocksDB failure as an Error with a kind, so callers (socctl, the API) need not read the text.
+Error failure(const std::string& dir, const rocksdb::Status& s) {
   std::string msg = s.ToString();
   // RocksDB says "While lock file: .../LOCK: Resource temporarily unavailable" (another process)
-  // or "lock hold by current process"; say plainly what that means.
+  // or "lock hold by current process", an IOError with no subcode of its own: its text is the
+  // only sign, read here once. Say plainly what it means; retrying later may succeed.
   if (s.IsIOError() && msg.find("lock") != std::string::npos) {
-    return dir + ": store is in use (open for writing by another process or instance): " + msg;
+    return Error::unavailable(
+        dir + ": store is in use (open for writing by another process or instance): " + msg);
   }
-  return dir + ": " + msg;
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return Error::unavailable(dir + ": " + msg);
+  return Error::internal(dir + ": " + msg);
 }
 
 rocksdb::Options store_options() {
@@ -200,9 +197,10 @@ struct AlertStore::Impl {
     std::string value;
     const rocksdb::Status s = db->Get(ro, alerts, id, &value);
     if (s.IsNotFound()) return std::optional<Alert>{};
-    if (!s.ok()) return Error{failure(dir, s)};
+    if (!s.ok()) return failure(dir, s);
     auto a = alert_from_json(value);
-    if (!a) return Error{dir + ": alert " + id + ": " + a.error()};
+    // What we wrote ourselves and cannot read back: damage, not the caller's input.
+    if (!a) return Error::internal(dir + ": alert " + id + ": " + a.error());
     return std::optional<Alert>{std::move(a).value()};
   }
 };
@@ -218,7 +216,7 @@ Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::string& dir) {
   // Owner-only: alerts carry evidence lines with personal data. RocksDB creates its files through
   // the umask (soc-collector sets 077); this directory's mode is what guards them either way.
   if (auto st = make_dirs(dir, 0700); !st)
-    return Error{"cannot create the alert store: " + st.error()};
+    return Error{"cannot create the alert store: " + st.error(), st.error_kind()};
 
   const rocksdb::Options options = store_options();
   // Read-write opens must name every existing column family, including ones a newer version added.
@@ -230,15 +228,16 @@ Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::string& dir) {
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   const rocksdb::Status s = impl->open(options, names);
-  if (!s.ok()) return Error{failure(dir, s)};
+  if (!s.ok()) return failure(dir, s);
   return std::make_unique<AlertStore>(Passkey{}, std::move(impl));
 }
 
 Result<std::unique_ptr<AlertStore>> AlertStore::open_read_only(const std::string& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return Error{dir + ": no alert store here (no such directory)"};
+  if (!fs::is_directory(dir, ec))
+    return Error::not_found(dir + ": no alert store here (no such directory)");
   if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
-    return Error{dir + ": no alert store here (no RocksDB CURRENT file)"};
+    return Error::not_found(dir + ": no alert store here (no RocksDB CURRENT file)");
   }
   rocksdb::Options options = store_options();
   options.create_if_missing = false;
@@ -257,7 +256,7 @@ Result<std::unique_ptr<AlertStore>> AlertStore::open_read_only(const std::string
     if (!s.ok()) continue;
     for (const char* n : {kAlertsCf, kByTimeCf}) {
       if (std::find(existing.begin(), existing.end(), n) == existing.end()) {
-        return Error{dir + ": not an alert store (no column family \"" + n + "\")"};
+        return Error::invalid_input(dir + ": not an alert store (no column family \"" + n + "\")");
       }
     }
     auto impl = std::make_unique<Impl>();
@@ -268,12 +267,12 @@ Result<std::unique_ptr<AlertStore>> AlertStore::open_read_only(const std::string
     if (s.ok()) return std::make_unique<AlertStore>(Passkey{}, std::move(impl));
     if (s.IsInvalidArgument() || s.IsNotSupported()) break;  // not transient
   }
-  return Error{failure(dir, s)};
+  return failure(dir, s);
 }
 
 Status AlertStore::apply(const std::vector<Detection>& detections, size_t evidence_max) {
   Impl& im = *impl_;
-  if (im.read_only) return Error{im.dir + ": store is open read-only"};
+  if (im.read_only) return Error::conflict(im.dir + ": store is open read-only");
   if (detections.empty()) return Ok{};
   const std::lock_guard lock(im.write_mu);
   const SysTime now = to_ms(std::chrono::system_clock::now());
@@ -287,11 +286,12 @@ Status AlertStore::apply(const std::vector<Detection>& detections, size_t eviden
   std::vector<std::string> order;  // write in first-seen order: deterministic batches
   const rocksdb::ReadOptions ro;
   for (const Detection& d : detections) {
-    if (d.alert_id.empty()) return Error{"detection of rule " + d.rule_id + " has no alert id"};
+    if (d.alert_id.empty())
+      return Error::invalid_input("detection of rule " + d.rule.id + " has no alert id");
     auto it = pending.find(d.alert_id);
     if (it == pending.end()) {
       auto stored = im.load(ro, d.alert_id);
-      if (!stored) return Error{stored.error()};
+      if (!stored) return stored.failure();
       Pending p;
       if (stored->has_value()) {
         p.alert = std::move(**stored);
@@ -321,7 +321,7 @@ Status AlertStore::apply(const std::vector<Detection>& detections, size_t eviden
   rocksdb::WriteOptions wo;
   wo.sync = true;  // durable before the collector commits the Kafka offsets behind it
   const rocksdb::Status s = im.db->Write(wo, &batch);
-  if (!s.ok()) return Error{failure(im.dir, s)};
+  if (!s.ok()) return failure(im.dir, s);
   return Ok{};
 }
 
@@ -335,13 +335,13 @@ Result<std::vector<Alert>> AlertStore::list(size_t limit) const {
     if (key.size() <= kTimeKeyBytes) continue;
     const std::string id(key.data() + kTimeKeyBytes, key.size() - kTimeKeyBytes);
     auto a = im.load(snap.opts, id);
-    if (!a) return Error{a.error()};
+    if (!a) return a.failure();
     // apply() keeps exactly one index entry per alert; checking it costs nothing and guarantees a
     // listing without stale duplicates even if an entry was ever left behind.
     if (!a->has_value() || time_key(**a) != key.ToString()) continue;
     out.push_back(std::move(**a));
   }
-  if (!it->status().ok()) return Error{failure(im.dir, it->status())};
+  if (!it->status().ok()) return failure(im.dir, it->status());
   return out;
 }
 
@@ -356,7 +356,7 @@ Result<uint64_t> AlertStore::count() const {
   std::unique_ptr<rocksdb::Iterator> it(im.db->NewIterator(rocksdb::ReadOptions(), im.by_time));
   uint64_t n = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
-  if (!it->status().ok()) return Error{failure(im.dir, it->status())};
+  if (!it->status().ok()) return failure(im.dir, it->status());
   return n;
 }
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "collector/detect/detection.h"
-#include "collector/store/alert.h"
+#include "collector/model/alert.h"
+#include "collector/model/detection.h"
 #include "common/result.h"
 
 namespace soc {

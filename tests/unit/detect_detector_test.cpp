@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "collector/decode/decoder.h"
+#include "collector/detect/alert_id.h"
 #include "collector/detect/detector.h"
 
 namespace soc {
@@ -99,11 +100,11 @@ TEST_F(DetectorTest, WithoutThresholdEveryEventIsADetection) {
   const auto out = d.process(e);
   ASSERT_EQ(out.size(), 1u);
   const Detection& x = out[0];
-  EXPECT_EQ(x.rule_id, "root-login");
-  EXPECT_EQ(x.title, "Root login");
-  EXPECT_EQ(x.title_vi, "Đăng nhập root");
-  EXPECT_EQ(x.severity, Severity::kCritical);
-  EXPECT_EQ(x.mitre, (std::vector<std::string>{"T1078.003", "T1021.004"}));
+  EXPECT_EQ(x.rule.id, "root-login");
+  EXPECT_EQ(x.rule.title, "Root login");
+  EXPECT_EQ(x.rule.title_vi, "Đăng nhập root");
+  EXPECT_EQ(x.rule.severity, Severity::kCritical);
+  EXPECT_EQ(x.rule.mitre, (std::vector<std::string>{"T1078.003", "T1021.004"}));
   EXPECT_EQ(x.host, "web01");
   EXPECT_EQ(x.org, "STTTT");
   EXPECT_EQ(x.agent, "agent-1");
@@ -144,7 +145,7 @@ TEST_F(DetectorTest, ThresholdFiresAtExactlyNWithinTheWindow) {
   const auto out = d.process(ssh(kT0 + seconds(160), "203.0.113.7"));
   ASSERT_EQ(out.size(), 1u);
   const Detection& x = out[0];
-  EXPECT_EQ(x.rule_id, "brute");
+  EXPECT_EQ(x.rule.id, "brute");
   EXPECT_EQ(x.count, 5u);
   EXPECT_EQ(x.first_seen, kT0 + seconds(100));
   EXPECT_EQ(x.last_seen, kT0 + seconds(160));
@@ -160,7 +161,7 @@ TEST_F(DetectorTest, RepeatedMessagesCountAsTheirOccurrences) {
   folded.fields.set("event.repeat_count", "5");
   const auto out = d.process(folded);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].rule_id, "brute");
+  EXPECT_EQ(out[0].rule.id, "brute");
   EXPECT_EQ(out[0].count, 5u);
   // A later fold into the raised alert adds its occurrences too; a garbled count is one.
   Event more = ssh(kT0 + seconds(10), "203.0.113.7");
@@ -355,7 +356,7 @@ TEST(DetectorEvidence, ZeroEvidenceKeepsNone) {
   EXPECT_EQ(d.process(ssh(kT0, "1.1.1.1")).size(), 1u);  // quiet-single
   const auto out = d.process(ssh(kT0, "1.1.1.1"));
   ASSERT_EQ(out.size(), 2u);
-  for (const auto& x : out) EXPECT_TRUE(x.evidence.empty()) << x.rule_id;
+  for (const auto& x : out) EXPECT_TRUE(x.evidence.empty()) << x.rule.id;
 }
 
 const char* kSpray = R"(
@@ -388,7 +389,7 @@ TEST(DetectorDistinct, FiresOnTheNthDistinctValueOnly) {
   EXPECT_EQ(st_before->within_seconds, 300);
   const auto out = d.process(fourth);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].rule_id, "spray");
+  EXPECT_EQ(out[0].rule.id, "spray");
   EXPECT_EQ(out[0].count, 4u);
   EXPECT_EQ(out[0].last_seen, kT0 + seconds(30));
   EXPECT_EQ(out[0].first_seen, kT0 + seconds(9));  // root's newest time
@@ -476,7 +477,7 @@ const char* kAfterRules = R"(
 
 size_t count_of(const std::vector<Detection>& out, const std::string& rule) {
   size_t n = 0;
-  for (const auto& d : out) n += d.rule_id == rule;
+  for (const auto& d : out) n += d.rule.id == rule;
   return n;
 }
 

@@ -125,8 +125,8 @@ TEST_F(DetectPack, EveryCaseRaisesItsRuleOrNot) {
       for (const Event& e : events) {
         std::string fired;
         for (const auto& d : detector.process(e)) {
-          mine += d.rule_id == c.rule;
-          fired += " " + d.rule_id;
+          mine += d.rule.id == c.rule;
+          fired += " " + d.rule.id;
         }
         if (i == 0 || i + 1 == c.repeat) {
           trace += "  " + e.env.msg + "\n" + describe(e) + "  raised:" + fired + "\n";

@@ -124,6 +124,14 @@ TEST(RuleLoader, EmptyFileHasNoRules) {
   EXPECT_TRUE(r->empty());
 }
 
+// The API answers a broken rule with 400 and a missing rules directory with 404, by kind.
+TEST(RuleLoader, ErrorsCarryAKind) {
+  EXPECT_EQ(load_rules_text("id: [", "bad.yml").error_kind(), ErrorKind::kInvalidInput);
+  EXPECT_EQ(load_rules_text("id: x\n", "incomplete.yml").error_kind(), ErrorKind::kInvalidInput);
+  EXPECT_EQ(load_rules(kData + "/errors").error_kind(), ErrorKind::kInvalidInput);
+  EXPECT_EQ(load_rules(kData + "/no-such-directory").error_kind(), ErrorKind::kNotFound);
+}
+
 TEST(RuleLoader, SyntaxErrorNamesFileAndLine) {
   const std::string e = error_of("syntax_error.yml");
   EXPECT_EQ(e.rfind(kData + "/errors/syntax_error.yml:", 0), 0u) << e;

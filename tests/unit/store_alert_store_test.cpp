@@ -57,11 +57,11 @@ Detection detection(std::string id, std::chrono::milliseconds offset,
                     std::vector<std::string> msgs = {"sshd[1]: Failed password for root"}) {
   Detection d;
   d.alert_id = std::move(id);
-  d.rule_id = "ssh-bruteforce";
-  d.title = "SSH brute force";
-  d.title_vi = "Dò mật khẩu SSH";
-  d.severity = Severity::kHigh;
-  d.mitre = {"T1110"};
+  d.rule.id = "ssh-bruteforce";
+  d.rule.title = "SSH brute force";
+  d.rule.title_vi = "Dò mật khẩu SSH";
+  d.rule.severity = Severity::kHigh;
+  d.rule.mitre = {"T1110"};
   d.host = "web01";
   d.org = "STTTT";
   d.agent = "0f8e4a52-1c2d-4e5f-9a0b-112233445566";
@@ -107,9 +107,9 @@ TEST(StoreApply, CreatesANewAlert) {
   const SysTime after = SysTime::clock::now();
 
   const Alert a = get_alert(*store, "a1");
-  EXPECT_EQ(a.rule_id, "ssh-bruteforce");
-  EXPECT_EQ(a.title_vi, "Dò mật khẩu SSH");
-  EXPECT_EQ(a.severity, Severity::kHigh);
+  EXPECT_EQ(a.rule.id, "ssh-bruteforce");
+  EXPECT_EQ(a.rule.title_vi, "Dò mật khẩu SSH");
+  EXPECT_EQ(a.rule.severity, Severity::kHigh);
   EXPECT_EQ(a.status, "new");
   EXPECT_EQ(a.count, 1u);
   EXPECT_EQ(a.window_start, kT0);
@@ -263,7 +263,9 @@ TEST(StoreApply, RejectsDetectionWithoutId) {
   TempDir tmp;
   auto store = open_store(tmp.store());
   ASSERT_TRUE(store);
-  EXPECT_FALSE(store->apply({detection("", 1s)}).ok());
+  const Status st = store->apply({detection("", 1s)});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error_kind(), ErrorKind::kInvalidInput) << st.error();
   EXPECT_EQ(store->count().value(), 0u);
 }
 
@@ -381,6 +383,18 @@ TEST(StoreOpen, SecondWriterIsToldTheStoreIsInUse) {
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().find(tmp.store()), std::string::npos) << second.error();
   EXPECT_NE(second.error().find("in use"), std::string::npos) << second.error();
+  // Busy, not broken: a caller (the API) can say "try again" without reading the message.
+  EXPECT_EQ(second.error_kind(), ErrorKind::kUnavailable) << second.error();
+}
+
+TEST(StoreApply, ReadOnlyStoreRefusesWritesAsAConflict) {
+  TempDir tmp;
+  open_store(tmp.store()).reset();
+  auto reader = AlertStore::open_read_only(tmp.store());
+  ASSERT_TRUE(reader.ok()) << reader.error();
+  const Status st = (*reader)->apply({detection("a1", 1s)});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error_kind(), ErrorKind::kConflict) << st.error();
 }
 
 // Alerts carry evidence with personal data: the store directory is 0700 whatever the umask (RocksDB
@@ -403,11 +417,13 @@ TEST(StoreOpen, ReadOnlyOfMissingStoreFailsNamingTheDirectory) {
   auto r = AlertStore::open_read_only(tmp.store());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find(tmp.store()), std::string::npos) << r.error();
+  EXPECT_EQ(r.error_kind(), ErrorKind::kNotFound) << r.error();
   EXPECT_FALSE(fs::exists(tmp.store()));  // reading never creates a store
 
   auto empty_dir = AlertStore::open_read_only(tmp.path().string());
   ASSERT_FALSE(empty_dir.ok());
   EXPECT_NE(empty_dir.error().find("no alert store"), std::string::npos) << empty_dir.error();
+  EXPECT_EQ(empty_dir.error_kind(), ErrorKind::kNotFound) << empty_dir.error();
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Alert JSON: the form the store keeps and socctl/scripts read.
-#include "collector/store/alert.h"
+#include "collector/model/alert.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -18,11 +18,11 @@ SysTime at(std::string_view rfc3339) {
 Alert sample() {
   Alert a;
   a.id = "5f1c0a4e9b2d4c7f8e6a3b1d0c9e8f7a";
-  a.rule_id = "ssh-bruteforce";
-  a.title = "SSH brute force";
-  a.title_vi = "Dò mật khẩu SSH — tấn công vét cạn";
-  a.severity = Severity::kHigh;
-  a.mitre = {"T1110", "T1110.001"};
+  a.rule.id = "ssh-bruteforce";
+  a.rule.title = "SSH brute force";
+  a.rule.title_vi = "Dò mật khẩu SSH — tấn công vét cạn";
+  a.rule.severity = Severity::kHigh;
+  a.rule.mitre = {"T1110", "T1110.001"};
   a.host = "web01.sotttt.gov.vn";
   a.org = "STTTT";
   a.agent = "0f8e4a52-1c2d-4e5f-9a0b-112233445566";
@@ -53,14 +53,14 @@ Alert sample() {
 
 void expect_same(const Alert& a, const Alert& b) {
   EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.rule_id, b.rule_id);
-  EXPECT_EQ(a.title, b.title);
-  EXPECT_EQ(a.title_vi, b.title_vi);
-  EXPECT_EQ(a.severity, b.severity);
-  EXPECT_EQ(a.mitre, b.mitre);
-  EXPECT_EQ(a.author, b.author);
-  EXPECT_EQ(a.sigma_id, b.sigma_id);
-  EXPECT_EQ(a.references, b.references);
+  EXPECT_EQ(a.rule.id, b.rule.id);
+  EXPECT_EQ(a.rule.title, b.rule.title);
+  EXPECT_EQ(a.rule.title_vi, b.rule.title_vi);
+  EXPECT_EQ(a.rule.severity, b.rule.severity);
+  EXPECT_EQ(a.rule.mitre, b.rule.mitre);
+  EXPECT_EQ(a.rule.author, b.rule.author);
+  EXPECT_EQ(a.rule.sigma_id, b.rule.sigma_id);
+  EXPECT_EQ(a.rule.references, b.rule.references);
   EXPECT_EQ(a.host, b.host);
   EXPECT_EQ(a.org, b.org);
   EXPECT_EQ(a.agent, b.agent);
@@ -90,9 +90,9 @@ TEST(AlertJson, RoundTripsVietnameseTitleAndQuotedEvidence) {
 
 TEST(AlertJson, KeepsSigmaAttribution) {
   Alert a = sample();
-  a.author = "Florian Roth (Nextron Systems)";
-  a.sigma_id = "6e8a3b4f-8c2d-4b5e-9a1f-0c2d3e4f5a6b";
-  a.references = {"https://example.org/a", "https://example.org/b"};
+  a.rule.author = "Florian Roth (Nextron Systems)";
+  a.rule.sigma_id = "6e8a3b4f-8c2d-4b5e-9a1f-0c2d3e4f5a6b";
+  a.rule.references = {"https://example.org/a", "https://example.org/b"};
   auto back = alert_from_json(alert_to_json_string(a));
   ASSERT_TRUE(back.ok()) << back.error();
   expect_same(a, *back);
@@ -145,6 +145,8 @@ TEST(AlertJson, RejectsMalformedInputNamingTheField) {
   r = alert_from_json(j.dump());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("evidence[1]"), std::string::npos) << r.error();
+  EXPECT_EQ(r.error_kind(), ErrorKind::kInvalidInput);
+  EXPECT_EQ(alert_from_json("{").error_kind(), ErrorKind::kInvalidInput);
 }
 
 TEST(AlertJson, NewAlertStartsAsNew) {

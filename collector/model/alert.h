@@ -9,7 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>  // not json.hpp: this header reaches the collector pipeline
 
-#include "collector/detect/detection.h"
+#include "collector/model/rule_meta.h"
 #include "common/clock.h"
 #include "common/envelope.h"
 #include "common/result.h"
@@ -25,14 +25,7 @@ inline constexpr std::string_view kAlertStatusFalsePositive = "false_positive";
 
 struct Alert {
   std::string id;  // the Detection's content-derived alert_id
-  std::string rule_id;
-  std::string title;
-  std::string title_vi;
-  Severity severity = Severity::kMedium;
-  std::vector<std::string> mitre;
-  std::string author;  // rule attribution (Sigma rules keep their author), empty for our own
-  std::string sigma_id;
-  std::vector<std::string> references;
+  RuleMeta rule;   // the rule that raised it, as it was when the alert was created
   std::string host;
   std::string org;
   std::string agent;

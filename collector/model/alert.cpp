@@ -1,4 +1,4 @@
-#include "collector/store/alert.h"
+#include "collector/model/alert.h"
 
 #include <nlohmann/json.hpp>
 
@@ -100,14 +100,14 @@ json to_json(const Alert& a) {
   for (const auto& e : a.evidence) evidence.push_back(envelope_json(e));
   return json{
       {"id", a.id},
-      {"rule_id", a.rule_id},
-      {"title", a.title},
-      {"title_vi", a.title_vi},
-      {"severity", std::string(to_string(a.severity))},
-      {"mitre", a.mitre},
-      {"author", a.author},
-      {"sigma_id", a.sigma_id},
-      {"references", a.references},
+      {"rule_id", a.rule.id},
+      {"title", a.rule.title},
+      {"title_vi", a.rule.title_vi},
+      {"severity", std::string(to_string(a.rule.severity))},
+      {"mitre", a.rule.mitre},
+      {"author", a.rule.author},
+      {"sigma_id", a.rule.sigma_id},
+      {"references", a.rule.references},
       {"host", a.host},
       {"org", a.org},
       {"agent", a.agent},
@@ -128,19 +128,19 @@ std::string alert_to_json_string(const Alert& a, int indent) {
 }
 
 Result<Alert> alert_from_json_value(const json& j) {
-  if (!j.is_object()) return Error{"alert JSON must be an object"};
+  if (!j.is_object()) return Error::invalid_input("alert JSON must be an object");
   Alert a;
   FieldReader r(j, "alert field ");
   r.str("id", a.id, true);
-  r.str("rule_id", a.rule_id, true);
-  r.str("title", a.title);
-  r.str("title_vi", a.title_vi);
+  r.str("rule_id", a.rule.id, true);
+  r.str("title", a.rule.title);
+  r.str("title_vi", a.rule.title_vi);
   std::string severity;
   r.str("severity", severity, true);
   if (r.ok()) {
     const auto s = parse_severity(severity);
     if (!s) r.fail("severity", "is not low, medium, high or critical: " + severity);
-    if (s) a.severity = *s;
+    if (s) a.rule.severity = *s;
   }
   const auto strings = [&](const char* name, std::vector<std::string>& out) {
     const json* m = r.find(name, false);
@@ -154,10 +154,10 @@ Result<Alert> alert_from_json_value(const json& j) {
       out.push_back(t.get<std::string>());
     }
   };
-  strings("mitre", a.mitre);
-  r.str("author", a.author);
-  r.str("sigma_id", a.sigma_id);
-  strings("references", a.references);
+  strings("mitre", a.rule.mitre);
+  r.str("author", a.rule.author);
+  r.str("sigma_id", a.rule.sigma_id);
+  strings("references", a.rule.references);
   r.str("host", a.host);
   r.str("org", a.org);
   r.str("agent", a.agent);
@@ -180,12 +180,12 @@ Result<Alert> alert_from_json_value(const json& j) {
   r.time("created_at", a.created_at);
   r.time("updated_at", a.updated_at);
   r.u64("count", a.count, true);
-  if (!r.ok()) return Error{r.error()};
+  if (!r.ok()) return Error::invalid_input(r.error());
   if (const json* ev = r.find("evidence", false)) {
-    if (!ev->is_array()) return Error{"alert field \"evidence\" must be an array"};
+    if (!ev->is_array()) return Error::invalid_input("alert field \"evidence\" must be an array");
     a.evidence.resize(ev->size());
     for (size_t i = 0; i < ev->size(); ++i) {
-      if (auto err = read_envelope((*ev)[i], i, a.evidence[i])) return Error{*err};
+      if (auto err = read_envelope((*ev)[i], i, a.evidence[i])) return Error::invalid_input(*err);
     }
   }
   return a;
@@ -195,7 +195,7 @@ Result<Alert> alert_from_json(std::string_view text) {
   try {
     return alert_from_json_value(json::parse(text));
   } catch (const json::parse_error& e) {
-    return Error{std::string("alert JSON is malformed: ") + e.what()};
+    return Error::invalid_input(std::string("alert JSON is malformed: ") + e.what());
   }
 }
 
