@@ -306,7 +306,7 @@ Status write_checked_config(const std::string& path, const std::string& text) {
     return Error{"the proposed configuration does not pass the check (not written): " +
                  checked.error()};
   }
-  return write_file_atomic(path, text);
+  return write_file_atomic(path, text, 0640);
 }
 
 }  // namespace soc

@@ -16,7 +16,7 @@ chmod 644 "$T/bootstrap"
 # The spool lives on a tiny file system: writes to it fail with ENOSPC once it is full.
 mkdir -p "$T/spoolfs"
 ulimit_kb=""
-if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k tmpfs "$T/spoolfs" 2>/dev/null; then
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k,mode=0700 tmpfs "$T/spoolfs" 2>/dev/null; then
   MOUNTED="$T/spoolfs"
   disk="256 KiB tmpfs"
 else
