@@ -1,6 +1,7 @@
 #include "collector/pipeline.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
@@ -38,13 +39,16 @@ std::string host_name() {
   return buf;
 }
 
+// "[0,3,7]", as partitions are named in our log lines.
+std::string partition_list(const std::vector<int32_t>& parts) {
+  return fmt::format("[{}]", fmt::join(parts, ","));
+}
+
 std::string partition_list(const rd_kafka_topic_partition_list_t* parts) {
-  std::string out;
-  for (int i = 0; parts != nullptr && i < parts->cnt; ++i) {
-    if (!out.empty()) out += ',';
-    out += std::to_string(parts->elems[i].partition);
-  }
-  return "[" + out + "]";
+  std::vector<int32_t> numbers;
+  for (int i = 0; parts != nullptr && i < parts->cnt; ++i)
+    numbers.push_back(parts->elems[i].partition);
+  return partition_list(numbers);
 }
 
 // Consumer buffers: librdkafka's defaults let one consumer hold up to 64 MiB prefetched and fetch
@@ -127,11 +131,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config
             std::string_view(buf).find("offset reset") != std::string_view::npos) {
           static_cast<Pipeline*>(rd_kafka_opaque(rk))->offset_resets_.fetch_add(1);
         }
-        const auto lvl = level <= 3   ? spdlog::level::err
-                         : level == 4 ? spdlog::level::warn
-                         : level <= 6 ? spdlog::level::info
-                                      : spdlog::level::debug;
-        spdlog::log(lvl, "kafka {}: {}", fac, printable_bounded(buf, 1024));
+        log_kafka_line(level, fac, buf);
       });
   // Partitions assigned and revoked go through us: we note where each one stands, and who else
   // is in the group.
@@ -175,12 +175,7 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
     if (auto gap = offsets_.consumed(m->partition, m->offset, Clock::now())) record_loss(*gap);
     batch.push_back(std::move(m));
   }
-  if (batch.empty()) {
-    if (losses_.empty()) return Ok{};
-    if (auto st = store_.apply(losses_); !st) return Error{"alert store: " + st.error()};
-    losses_.clear();
-    return Ok{};
-  }
+  if (batch.empty()) return store_losses();
 
   std::vector<Detection> detections;
   Event event;
@@ -336,13 +331,11 @@ void Pipeline::check_embedded_assignment() {
     return;
   }
   ++counters_.foreign_members;
-  std::string parts;
-  for (const int32_t p : others) parts += (parts.empty() ? "" : ",") + std::to_string(p);
   spdlog::warn(
-      "group {}: partitions [{}] of {} were taken by another member of the group; with the "
+      "group {}: partitions {} of {} were taken by another member of the group; with the "
       "embedded broker that is not a soc-collector (any local user can join): events it reads "
       "are not detected and offsets it commits are counted as lost",
-      group_, parts, topic_);
+      group_, partition_list(others), topic_);
 }
 
 void Pipeline::check_group_members() {
@@ -362,13 +355,11 @@ void Pipeline::check_group_members() {
       continue;  // reported when it joined
     }
     ++counters_.foreign_members;
-    std::string parts;
-    for (const int32_t p : m.partitions) parts += (parts.empty() ? "" : ",") + std::to_string(p);
     spdlog::warn(
         "group {}: member {} (client.id '{}', from {}) is not a soc-collector and holds partitions "
-        "[{}] of {}: events it reads are not detected and offsets it commits are skipped",
+        "{} of {}: events it reads are not detected and offsets it commits are skipped",
         group_, printable_bounded(m.member_id, 128), printable_bounded(m.client_id, 128),
-        printable_bounded(m.client_host, 128), parts, topic_);
+        printable_bounded(m.client_host, 128), partition_list(m.partitions), topic_);
   }
   foreign_seen_ = std::move(foreign);
 }
@@ -419,10 +410,13 @@ Status Pipeline::check_health(bool check_group) {
   if (const uint64_t n = bad_event_log_.take_suppressed(); n > 0) {
     spdlog::warn("{} more bad events were not logged (see bad_events in the counters)", n);
   }
-  if (!losses_.empty()) {
-    if (auto st = store_.apply(losses_); !st) return Error{"alert store: " + st.error()};
-    losses_.clear();
-  }
+  return store_losses();
+}
+
+Status Pipeline::store_losses() {
+  if (losses_.empty()) return Ok{};
+  if (auto st = store_.apply(losses_); !st) return Error{"alert store: " + st.error()};
+  losses_.clear();
   return Ok{};
 }
 

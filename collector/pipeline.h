@@ -89,6 +89,8 @@ class Pipeline {
   uint64_t evicted_groups() const;
   // Counts, logs and queues the pipeline-loss alert of a gap.
   void record_loss(const OffsetGap& gap);
+  // Stores the pipeline-loss alerts noted since the last batch (also between batches).
+  Status store_losses();
   // Between batches: watermarks (trimmed or stalled partitions) and group membership.
   Status check_health(bool check_group);
   void check_group_members();

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "common/atomic_file.h"
+#include "common/printable.h"
 #include "common/yaml_file.h"
 
 namespace soc {
@@ -197,16 +198,19 @@ Result<KafkaConf> make_kafka_conf(const std::map<std::string, std::string>& prop
   return conf;
 }
 
+void log_kafka_line(int level, const char* facility, const char* text) {
+  // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug
+  const auto lvl = level <= 3   ? spdlog::level::err
+                   : level == 4 ? spdlog::level::warn
+                   : level <= 6 ? spdlog::level::info
+                                : spdlog::level::debug;
+  // librdkafka's messages can quote what a peer sent: escaped and bounded like event text.
+  spdlog::log(lvl, "kafka {}: {}", facility, printable_bounded(text, 1024));
+}
+
 void route_kafka_logs(rd_kafka_conf_t* conf) {
-  rd_kafka_conf_set_log_cb(conf,
-                           [](const rd_kafka_t*, int level, const char* fac, const char* buf) {
-                             // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug
-                             const auto lvl = level <= 3   ? spdlog::level::err
-                                              : level == 4 ? spdlog::level::warn
-                                              : level <= 6 ? spdlog::level::info
-                                                           : spdlog::level::debug;
-                             spdlog::log(lvl, "kafka {}: {}", fac, buf);
-                           });
+  rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int level, const char* fac,
+                                    const char* buf) { log_kafka_line(level, fac, buf); });
 }
 
 }  // namespace soc

@@ -72,5 +72,8 @@ Result<KafkaConf> make_kafka_conf(const std::map<std::string, std::string>& prop
 
 // Routes librdkafka's log lines to spdlog.
 void route_kafka_logs(rd_kafka_conf_t* conf);
+// One librdkafka log line (syslog `level`) to spdlog, escaped and bounded: for log callbacks
+// that do more than route_kafka_logs.
+void log_kafka_line(int level, const char* facility, const char* text);
 
 }  // namespace soc
