@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "umask_guard.h"
+#include "tests/unit/umask_guard.h"
 
 namespace soc {
 namespace {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "tests/unit/decode_test_support.h"
+#include "tests/unit/decode/test_support.h"
 
 namespace soc {
 namespace {

@@ -8,7 +8,7 @@
 #include <random>
 #include <set>
 
-#include "umask_guard.h"
+#include "tests/unit/umask_guard.h"
 
 namespace soc {
 namespace {

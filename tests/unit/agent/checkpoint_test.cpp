@@ -7,7 +7,7 @@
 #include <fstream>
 #include <set>
 
-#include "umask_guard.h"
+#include "tests/unit/umask_guard.h"
 
 namespace soc {
 namespace {

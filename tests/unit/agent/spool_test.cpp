@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "umask_guard.h"
+#include "tests/unit/umask_guard.h"
 
 namespace soc {
 namespace {
