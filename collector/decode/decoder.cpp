@@ -14,6 +14,7 @@
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
 #include "collector/decode/pam.h"
+#include "collector/decode/service_lines.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
 #include "collector/decode/web.h"
@@ -81,7 +82,11 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
                      std::optional<SysTime>& time) {
   if (msg.empty()) return false;
   const char c = msg.front();
-  if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
+  if (c == '{' || c == '@') {
+    if (!looks_like_json(msg) || !decode_json(msg, f, time)) return false;
+    refine_service_json(f);
+    return true;
+  }
   if (c == 'p' && decode_pam(msg, f)) return true;
   if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
     if (decode_auditd(msg, f, time)) return true;
@@ -170,7 +175,7 @@ void Decoder::decode(Event& event) const {
   if (!line) {
     f.set("host.name", env.host);
     f.set("message", text);
-    decode_by_shape(text, read, f, own_time);
+    if (!decode_by_shape(text, read, f, own_time)) decode_service_line({}, text, read, f, own_time);
     if (user_) user_->apply({}, text, f);
     set_time(event, own_time.value_or(read.time), read.time);
     return;
@@ -181,7 +186,9 @@ void Decoder::decode(Event& event) const {
   const std::string_view msg = unwrap_repeated(line->message, f);
   const DecoderSpec* spec = registry_->for_program(line->program);
   if (spec == nullptr || !spec->decode(msg, read, f, own_time)) {
-    decode_by_shape(msg, read, f, own_time);
+    if (!decode_by_shape(msg, read, f, own_time)) {
+      decode_service_line(line->program, msg, read, f, own_time);
+    }
   }
   if (user_) user_->apply(line->program, msg, f);
   set_time(event, own_time ? *own_time : line->time.value_or(read.time), read.time);
