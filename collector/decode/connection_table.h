@@ -19,7 +19,7 @@ class ConnectionTable {
     std::string ip;
     std::string port;
     std::string user;
-    bool failed = false;  // an authentication on it failed
+    bool failed = false;  // an authentication on it failed and was logged without the peer
   };
 
   explicit ConnectionTable(size_t capacity) : capacity_(capacity) {}

@@ -173,9 +173,11 @@ bool mongodb(string_view s, Fields& f) {
     const string_view principal = body.substr(0, body.find(' '));
     f.set("user.name", principal.substr(0, principal.rfind('@')));
     auto& e = connections().at(key);
-    e.failed = true;
     e.user = std::string(principal.substr(0, principal.rfind('@')));
     if (!e.ip.empty()) f.set("source.ip", e.ip);
+    // Without the accept line the address comes only with "end connection": that line then
+    // stands for this failure (counted once by the threshold rules, which need the address).
+    e.failed = e.ip.empty();
     const bool unknown = body.find("UserNotFound") != npos;
     db_failure(f, "mongodb", unknown ? service::kUnknownUser : service::kBadCredentials, body);
     return true;

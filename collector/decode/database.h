@@ -23,7 +23,9 @@ namespace soc {
 //              "IP(PORT)") or, failing that, from the same pid's "connection received:
 //              host=IP port=N" line (log_connections; a bounded per-thread table).
 //   MongoDB    [connN] Failed to authenticate U@DB with mechanism M: REASON   (< 3.0)
-//              [connN] end connection IP:PORT after such a failure on connN (the address)
+//              [connN] end connection IP:PORT after such a failure on connN: the failure again,
+//              with the address, when the connection's accept line was not seen (so that one
+//              attempt is one failure with an address)
 //              I ACCESS [connN] M authentication failed for U on DB from client IP:PORT ; R
 //              I ACCESS [connN] Successfully authenticated as principal U on DB from client ...
 //   MS SQL     DATE TIME Logon  Login failed for user 'U'. Reason: R [CLIENT: IP]

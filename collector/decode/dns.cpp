@@ -45,17 +45,8 @@ string_view without_category(string_view s) {
   return s;
 }
 
-// `client [@0x...] IP#PORT[ (NAME)]: TEXT`.
-bool named(string_view s, Fields& f) {
-  s = without_category(s);
-  if (!consume(s, "client ")) return false;
-  if (!s.empty() && s.front() == '@') s.remove_prefix(std::min(s.size(), s.find(' ') + 1));
-  const size_t end = s.find_first_of(" :");
-  if (end == npos || !service::set_source_endpoint(f, s.substr(0, end), '#')) return false;
-  s.remove_prefix(end);
-  if (consume(s, " (")) s.remove_prefix(std::min(s.size(), s.find(')') + 1));
-  if (!consume(s, ": ")) return false;
-  if (consume(s, "view ")) s.remove_prefix(std::min(s.size(), s.find(": ") + 2));
+// The TEXT of a named "client ..." line: what the client asked and what the server did.
+bool named_message(string_view s, Fields& f) {
   if (consume(s, "query: ")) {  // query logging: "query: NAME IN TYPE +E(0) (SERVER)"
     const string_view name = text::next_token(s);
     text::next_token(s);
@@ -93,6 +84,24 @@ bool named(string_view s, Fields& f) {
     return true;
   }
   return false;
+}
+
+// `client [@0x...] IP#PORT[ (NAME)]: TEXT`. Nothing is set unless TEXT is a known message.
+bool named(string_view s, Fields& f) {
+  s = without_category(s);
+  if (!consume(s, "client ")) return false;
+  if (!s.empty() && s.front() == '@') s.remove_prefix(std::min(s.size(), s.find(' ') + 1));
+  const size_t end = s.find_first_of(" :");
+  if (end == npos) return false;
+  const string_view endpoint = s.substr(0, end);
+  if (!text::is_ip(endpoint.substr(0, endpoint.rfind('#')))) return false;
+  s.remove_prefix(end);
+  if (consume(s, " (")) s.remove_prefix(std::min(s.size(), s.find(')') + 1));
+  if (!consume(s, ": ")) return false;
+  if (consume(s, "view ")) s.remove_prefix(std::min(s.size(), s.find(": ") + 2));
+  if (!named_message(s, f)) return false;
+  service::set_source_endpoint(f, endpoint, '#');
+  return true;
 }
 
 bool unbound(string_view s, Fields& f) {

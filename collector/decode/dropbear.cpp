@@ -44,15 +44,15 @@ bool decode_dropbear(string_view msg, Fields& f) {
   string_view s = without_own_header(msg);
   const bool bad_password = service::starts_with_nocase(s, "bad password attempt for '");
   if (bad_password || service::starts_with_nocase(s, "bad PAM password attempt for '")) {
-    f.set("user.name", service::between(s, "'", "'"));
     if (!from_peer(s, f)) return false;
+    f.set("user.name", service::between(s, "'", "'"));
     service::set_auth_failure(f, "dropbear", "ssh_login", service::kBadPassword);
     return true;
   }
   if (service::starts_with_nocase(s, "login attempt for nonexistent user")) {
+    if (!from_peer(s, f)) return false;
     const string_view user = service::between(s, "'", "'");
     if (!user.empty()) f.set("user.name", user);
-    if (!from_peer(s, f)) return false;
     service::set_auth_failure(f, "dropbear", "ssh_login", service::kUnknownUser);
     return true;
   }
@@ -74,8 +74,8 @@ bool decode_dropbear(string_view msg, Fields& f) {
     return true;
   }
   if (s.find(" auth succeeded for '") != npos) {
-    f.set("user.name", service::between(s, "'", "'"));
     if (!from_peer(s, f)) return false;
+    f.set("user.name", service::between(s, "'", "'"));
     service::set_event(f, "dropbear", "authentication", "ssh_login", "success");
     return true;
   }

@@ -30,14 +30,13 @@ void set_request(Fields& f, string_view request) {
 
 bool haproxy(string_view s, Fields& f) {
   const string_view client = text::next_token(s);
-  if (!service::set_source_endpoint(f, client)) return false;
   if (!consume(s, "[")) return false;
   s.remove_prefix(std::min(s.size(), s.find("] ") + 2));
   text::next_token(s);  // frontend
   const string_view backend = text::next_token(s);
   text::next_token(s);  // timers
   const string_view status = text::next_token(s);
-  if (!is_status(status)) return false;
+  if (!is_status(status) || !service::set_source_endpoint(f, client)) return false;
   f.set("http.response.status_code", status);
   f.set("haproxy.backend", backend);
   const size_t quote = s.find('"');
@@ -60,14 +59,13 @@ bool dante(string_view s, Fields& f) {
   if (accept == npos) return false;
   s.remove_prefix(accept + 3);
   const string_view client = text::next_token(s);
-  if (!service::set_source_endpoint(f, client, '.')) return false;
   text::next_token(s);  // the server's endpoint, with a trailing ':'
   const size_t colon = s.rfind(": ");
   const string_view reason = colon == npos ? s : s.substr(colon + 2);
   const bool auth = s.find("authentication failed") != npos ||
                     s.find("could not access user") != npos ||
                     (s.find("pam_authenticate()") != npos && s.find("failed") != npos);
-  if (!auth) return false;
+  if (!auth || !service::set_source_endpoint(f, client, '.')) return false;
   const string_view user = service::between(s, "user \"", "\"");
   if (!user.empty()) f.set("user.name", user);
   const bool unknown = s.find("could not access user") != npos;
@@ -90,12 +88,11 @@ bool squid_access(string_view s, Fields& f) {
   const string_view user = text::next_token(s);
   const size_t slash = code.find('/');
   if (!text::all_digits(elapsed) || !text::all_digits(bytes) || slash == npos || url.empty() ||
-      !service::set_source_host(f, client)) {
+      !is_status(code.substr(slash + 1)) || !service::set_source_host(f, client)) {
     return false;
   }
   const string_view result = code.substr(0, slash);
   const string_view status = code.substr(slash + 1);
-  if (!is_status(status)) return false;
   f.set("squid.result_code", result);
   f.set("http.response.status_code", status);
   f.set("http.request.method", method);

@@ -38,6 +38,8 @@ void set_peer(const ConnectionTable::Entry& e, Fields& f) {
   if (!e.port.empty()) f.set("source.port", e.port);
 }
 
+bool slapd_operation(string_view s, const std::string& key, Fields& f);
+
 }  // namespace
 
 bool decode_slapd(string_view s, Fields& f) {
@@ -47,7 +49,15 @@ bool decode_slapd(string_view s, Fields& f) {
   s.remove_prefix(conn.size());
   consume(s, " ");
   const std::string key = ConnectionTable::key(f, conn);
+  if (!slapd_operation(s, key, f)) return false;
   f.set("ldap.connection", conn);
+  return true;
+}
+
+namespace {
+
+// After "conn=N ": the connection's event or operation. Sets nothing for shapes it does not know.
+bool slapd_operation(string_view s, const std::string& key, Fields& f) {
   if (consume(s, "fd=")) {
     text::next_token(s);
     if (consume(s, "ACCEPT from IP=")) {
@@ -113,6 +123,8 @@ bool decode_slapd(string_view s, Fields& f) {
   }
   return true;
 }
+
+}  // namespace
 
 // Its entry in the decoder registry (decoder_registry.h).
 namespace {

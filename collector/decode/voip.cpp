@@ -105,9 +105,9 @@ bool asterisk(string_view s, Fields& f) {
     return true;
   }
   if (const size_t at = s.find("No registration for peer '"); at != npos) {
-    f.set("user.name", service::between(s, "'", "'", at));
     const string_view ip = service::between(s, "(from ", ")", at);
     if (!service::set_source_host(f, ip)) return false;
+    f.set("user.name", service::between(s, "'", "'", at));
     service::set_auth_failure(f, "asterisk", "iax_auth", service::kUnknownUser);
     return true;
   }

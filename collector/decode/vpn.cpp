@@ -28,15 +28,28 @@ void vpn_failure(Fields& f, string_view service, string_view reason, string_view
   f.set("error.message", message);
 }
 
+// The message after the peer; the peer's fields are set by openvpn() once this matched.
+bool openvpn_message(string_view s, Fields& f);
+
+// The peer in front ("IP:PORT " or "CN/IP:PORT "), then the message. Nothing is set unless the
+// message is a known one.
 bool openvpn(string_view s, Fields& f) {
-  // The peer in front: "IP:PORT " or "CN/IP:PORT ".
   const string_view first = s.substr(0, s.find(' '));
   const size_t slash = first.rfind('/');
   const string_view endpoint = slash == npos ? first : first.substr(slash + 1);
-  if (service::set_source_endpoint(f, endpoint)) {
-    if (slash != npos) f.set("user.name", first.substr(0, slash));
-    s.remove_prefix(std::min(s.size(), first.size() + 1));
+  const size_t colon = endpoint.rfind(':');
+  const bool has_peer = colon != npos && text::is_ip(endpoint.substr(0, colon)) &&
+                        text::is_port(endpoint.substr(colon + 1));
+  if (has_peer) s.remove_prefix(std::min(s.size(), first.size() + 1));
+  if (!openvpn_message(s, f)) return false;
+  if (has_peer) {
+    service::set_source_endpoint(f, endpoint);
+    if (slash != npos && !f.get("user.name")) f.set("user.name", first.substr(0, slash));
   }
+  return true;
+}
+
+bool openvpn_message(string_view s, Fields& f) {
   if (consume(s, "TLS Auth Error: ") || s.find("AUTH_FAILED") != npos ||
       s.find("PLUGIN_AUTH_USER_PASS_VERIFY failed") != npos) {
     const string_view user = service::between(s, "username '", "'");
@@ -150,12 +163,12 @@ bool decode_vpn_text(string_view program, string_view line, Fields& f) {
                                   "provided was \"");
       at != npos) {
     string_view s = line.substr(at);
-    f.set("user.name", service::between(s, "was \"", "\""));
     const size_t from = s.rfind(", from ");
     if (from == npos) return false;
     string_view ip = s.substr(from + 7);
     if (!ip.empty() && ip.back() == '.') ip.remove_suffix(1);
     if (!service::set_source_host(f, ip)) return false;
+    f.set("user.name", service::between(s, "was \"", "\""));
     f.set("process.name", f.get("process.name").value_or("vpnserver"));
     vpn_failure(f, "softethervpn", service::kBadCredentials, "User authentication failed");
     return true;
