@@ -149,8 +149,9 @@ bool asterisk(string_view s, Fields& f) {
       return false;
     }
     f.set("user.name", service::between(s, "'", "'", at));
-    service::set_auth_failure(f, "asterisk", "ami_login",
-                              phrase[2] == 't' ? service::kUnknownUser : service::kBadPassword);
+    service::set_auth_failure(
+        f, "asterisk", "ami_login",
+        phrase.find("nonexistent") != npos ? service::kUnknownUser : service::kBadPassword);
     return true;
   }
   return false;

@@ -98,8 +98,10 @@ void charon_peer(string_view s, Fields& f) {
   const string_view peer = service::between(s, "...", " ");
   if (!peer.empty())
     service::set_source_host(f, peer.back() == ',' ? peer.substr(0, peer.size() - 1) : peer);
-  const string_view from = service::between(s, "for peer ", " ");
-  if (!from.empty()) service::set_source_host(f, from);
+  if (const size_t at = s.find("for peer "); at != npos) {
+    const string_view from = s.substr(at + 9);
+    service::set_source_host(f, from.substr(0, from.find(' ')));
+  }
   const size_t end = s.find(" is initiating");
   if (end != npos) service::set_source_host(f, s.substr(0, end));
 }
