@@ -81,12 +81,22 @@ void postgres_prefix_peer(string_view prefix, Fields& f) {
       service::set_source_host(f, token);
       return;
     }
+    // "%h:%d:%u" style prefixes: "192.0.2.9:db:postgres".
+    if (const size_t colon = token.find(':'); colon != npos && token.find('.') < colon) {
+      const string_view v4 = token.substr(0, colon);
+      if (text::is_ip(v4) && v4 != "127.0.0.1") {
+        service::set_source_host(f, v4);
+        return;
+      }
+    }
     i = end == npos ? prefix.size() : end;
   }
 }
 
 bool postgres(string_view s, Fields& f) {
-  const size_t fatal = s.find("FATAL:  ");
+  // "FATAL:  " (two spaces, as PostgreSQL writes it; one after some relays).
+  const size_t fatal = s.find("FATAL: ");
+  const size_t text_at = fatal == npos ? npos : s.find_first_not_of(' ', fatal + 6);
   const size_t log = s.find("LOG:  ");
   const std::string key = ConnectionTable::key(f, "pg");
   if (log != npos) {
@@ -117,7 +127,7 @@ bool postgres(string_view s, Fields& f) {
     return false;
   }
   if (fatal == npos) return false;
-  string_view body = s.substr(fatal + 8);
+  string_view body = s.substr(text_at);
   string_view reason;
   if (consume(body, "password authentication failed for user \"")) {
     f.set("user.name", body.substr(0, body.find('"')));
@@ -143,7 +153,7 @@ bool postgres(string_view s, Fields& f) {
       if (!e->port.empty()) f.set("source.port", e->port);
     }
   }
-  db_failure(f, "postgresql", reason, s.substr(fatal + 8));
+  db_failure(f, "postgresql", reason, s.substr(text_at));
   return true;
 }
 
@@ -267,7 +277,7 @@ bool decode_database_file_line(string_view line, Fields& f) {
     f.set("process.name", "mongod");
     return true;
   }
-  if (line.find("FATAL:  ") != npos || line.find("LOG:  connection ") != npos) {
+  if (line.find("FATAL: ") != npos || line.find("LOG:  connection ") != npos) {
     if (!postgres(line, f)) return false;
     f.set("process.name", "postgres");
     return true;

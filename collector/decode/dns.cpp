@@ -71,6 +71,19 @@ bool named_message(string_view s, Fields& f) {
     f.set("error.message", s.substr(s.find('\'') + 1));
     return true;
   }
+  // Response-rate limiting (BIND 9.9+): "rate limit drop response to 192.0.2.0/24 for NAME IN
+  // ANY (...)", "limit responses to ...".
+  if (s.find("limit ") <= 5 && s.find(" response") != npos) {
+    const string_view question = service::between(s, " for ", " (");
+    string_view rest = question;
+    const string_view name = text::next_token(rest);
+    if (!name.empty()) f.set("dns.question.name", name);
+    text::next_token(rest);  // class
+    if (!rest.empty()) f.set("dns.question.type", text::next_token(rest));
+    dns_event(f, "named", "dns_ratelimit", "failure");
+    f.set("event.reason", service::kDenied);
+    return true;
+  }
   if (consume(s, "update '") && denied) {
     set_question(f, s.substr(0, s.find('\'')));
     dns_event(f, "named", "dns_update", "failure");

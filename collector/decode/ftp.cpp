@@ -73,6 +73,13 @@ bool proftpd_text(string_view s, Fields& f) {
     }
     return false;
   }
+  if (consume(s, "PAM(")) {  // mod_auth_pam: "PAM(USER): Authentication failure."
+    const size_t close = s.find("): ");
+    if (close == npos || s.find("failure", close) == npos) return false;
+    f.set("user.name", s.substr(0, close));
+    login_failure(f, "proftpd", service::kBadCredentials, text::trim(s.substr(close + 3)));
+    return true;
+  }
   if (service::starts_with_nocase(s, "SECURITY VIOLATION: root login attempted")) {
     f.set("user.name", "root");
     login_failure(f, "proftpd", service::kRootLogin, text::trim(s));

@@ -78,6 +78,15 @@ bool decode_samba(string_view msg, Fields& f) {
   const string_view s = text::trim(msg);
   if (s.substr(0, 7) == "Auth: [") return audit(s, f);
   if (s.find("check_ntlm_password:") != npos) return check_ntlm(s, f);
+  // "hosts allow" / "hosts deny": "Denied connection from IP (IP)", "Connection denied from IP".
+  for (const string_view prefix :
+       {string_view("Denied connection from "), string_view("Connection denied from ")}) {
+    if (s.substr(0, prefix.size()) != prefix) continue;
+    const string_view host = s.substr(prefix.size(), s.find(' ', prefix.size()) - prefix.size());
+    if (!service::set_source_host(f, host)) return false;
+    service::set_auth_failure(f, "samba", "smb_login", service::kNotAllowed);
+    return true;
+  }
   return false;
 }
 
