@@ -16,6 +16,18 @@ namespace soc {
 
 namespace {
 
+// BIND's logging categories, which a "category: severity: message" line written to syslog
+// without a tag shows in the tag's place.
+bool is_bind_category(std::string_view program) {
+  static constexpr std::string_view kCategories[] = {
+      "security", "update-security", "update",     "xfer-in",      "xfer-out", "notify", "client",
+      "queries",  "query-errors",    "rate-limit", "lame-servers", "default",  "general"};
+  for (const std::string_view c : kCategories) {
+    if (program == c) return true;
+  }
+  return false;
+}
+
 // "[ISO-TIME ]HOST PROGRAM[PID]: MSG" without a syslog timestamp the parser reads: hands MSG to
 // PROGRAM's decoder.
 bool decode_short_journal_line(std::string_view text, const ReadTime& read, Fields& f,
@@ -51,11 +63,31 @@ bool decode_short_journal_line(std::string_view text, const ReadTime& read, Fiel
 bool decode_service_line(std::string_view program, std::string_view text, const ReadTime& read,
                          Fields& f, std::optional<SysTime>& time) {
   if (text.empty()) return false;
-  if (program.empty() && decode_short_journal_line(text, read, f, time)) return true;
-  return decode_ftp_file_line(text, f) || decode_dns_file_line(text, f) ||
-         decode_proxy_file_line(text, f) || decode_database_file_line(text, f) ||
-         decode_vpn_text(program, text, f) || decode_voip(text, f) ||
-         decode_remote_access(program, text, f);
+  if (program.empty()) {
+    // A line without a syslog header: a service's own log file. Those start with a date, a
+    // bracketed date or level, Murmur's "<W>", or a word (vsftpd's day name, a host); anything
+    // else ("- 1131566461 ..." of an archive) is spared the text searches below.
+    const char c = text.front();
+    const bool alnum = text::is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!alnum && c != '[' && c != '<') return false;
+    if (decode_short_journal_line(text, read, f, time)) return true;
+    return decode_ftp_file_line(text, f) || decode_dns_file_line(text, f) ||
+           decode_proxy_file_line(text, f) || decode_database_file_line(text, f) ||
+           decode_vpn_text(program, text, f) || decode_voip(text, f) ||
+           decode_remote_access(program, text, f);
+  }
+  // A syslog line of a program no decoder claims: only the few tags that are not the service's
+  // program are tried, so that the busy programs of a host (ntpd, dhcpd, gmetad ...) pay one
+  // lookup and no text searches.
+  if (is_bind_category(program)) return decode_dns_file_line(text, f);
+  if (program.starts_with("ovpn-") || program == "kernel" || program.starts_with("vpn")) {
+    return decode_vpn_text(program, text, f);
+  }
+  if (program.starts_with("tomcat") || program == "catalina" || program == "java" ||
+      program.starts_with("guacd")) {
+    return decode_remote_access(program, text, f);
+  }
+  return false;
 }
 
 void refine_service_json(Fields& f) {

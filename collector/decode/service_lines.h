@@ -14,7 +14,9 @@ namespace soc {
 
 // Tries the service decoders' file-line shapes (ftp, dns, proxy, database, vpn, voip,
 // remote_access) on `text`, the MSG of a syslog line of `program` (empty for a line without a
-// syslog header). Runs after the line-shape decoders found nothing. A header-less line shaped
+// syslog header). Runs after the line-shape decoders found nothing. For a syslog line only a few
+// programs are tried (BIND categories taken for the tag, "ovpn-NAME", the kernel's WireGuard
+// lines, SoftEther's "vpnserver", Guacamole under Tomcat). A header-less line shaped
 // "[ISO-TIME ]HOST PROGRAM[PID]: MSG" (journalctl's short output without its date, or an ISO
 // timestamp the syslog parser does not read) is first given to PROGRAM's decoder, with
 // host.name, process.name and process.pid set. True when something matched.
