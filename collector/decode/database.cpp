@@ -60,36 +60,37 @@ bool mysql(string_view s, Fields& f) {
 
 // --- PostgreSQL --------------------------------------------------------------------------------
 
-// An address in the log_line_prefix: "client=IP", "host=IP", "IP(PORT)", "@IP".
+// An address in the log_line_prefix: "client=IP", "host=IP", "IP(PORT)", "@IP", "%h:%d:%u"
+// ("192.0.2.9:db:postgres"), "%m:%r:" ("UTC:192.0.2.9(5432):"). Loopback addresses are skipped.
 void postgres_prefix_peer(string_view prefix, Fields& f) {
-  size_t i = 0;
-  while (i < prefix.size()) {
-    const size_t start = prefix.find_first_not_of(" ,[]()=@", i);
+  constexpr string_view kSeparators = " ,[]()=@";
+  for (size_t i = 0; i < prefix.size();) {
+    const size_t start = prefix.find_first_not_of(kSeparators, i);
     if (start == npos) break;
-    const size_t end = prefix.find_first_of(" ,[]()=@", start);
+    const size_t end = prefix.find_first_of(kSeparators, start);
     const string_view token = prefix.substr(start, end == npos ? npos : end - start);
-    if (text::is_ip(token) && token.find_first_of(".:") != npos && token != "127.0.0.1" &&
-        token.find('.') != npos) {
-      service::set_source_host(f, token);
-      if (end != npos && prefix[end] == '(') {
-        const string_view port = service::between(prefix, "(", ")", end);
-        if (text::is_port(port)) f.set("source.port", port);
-      }
-      return;
-    }
-    if (text::is_ip(token) && token.find(':') != npos) {
-      service::set_source_host(f, token);
-      return;
-    }
-    // "%h:%d:%u" style prefixes: "192.0.2.9:db:postgres".
-    if (const size_t colon = token.find(':'); colon != npos && token.find('.') < colon) {
-      const string_view v4 = token.substr(0, colon);
-      if (text::is_ip(v4) && v4 != "127.0.0.1") {
-        service::set_source_host(f, v4);
-        return;
-      }
-    }
     i = end == npos ? prefix.size() : end;
+    string_view ip;
+    if (text::is_ip(token)) {
+      ip = token;
+    } else if (token.find('.') != npos) {  // an IPv4 address between ':' of a prefix
+      for (string_view rest = token; !rest.empty();) {
+        const size_t colon = rest.find(':');
+        const string_view part = rest.substr(0, colon);
+        if (part.find('.') != npos && text::is_ip(part)) {
+          ip = part;
+          break;
+        }
+        rest.remove_prefix(colon == npos ? rest.size() : colon + 1);
+      }
+    }
+    if (ip.empty() || ip == "127.0.0.1" || ip == "::1") continue;
+    service::set_source_host(f, ip);
+    if (end != npos && prefix[end] == '(') {
+      const string_view port = service::between(prefix, "(", ")", end);
+      if (text::is_port(port)) f.set("source.port", port);
+    }
+    return;
   }
 }
 

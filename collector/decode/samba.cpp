@@ -93,7 +93,7 @@ bool decode_samba(string_view msg, Fields& f) {
 // Its entry in the decoder registry (decoder_registry.h).
 namespace {
 
-constexpr std::string_view kSambaPrograms[] = {"smbd", "winbindd", "samba", "samba-dcerpcd"};
+constexpr std::string_view kSambaPrograms[] = {"smbd", "smb", "winbindd", "samba", "samba-dcerpcd"};
 constexpr std::string_view kSambaFormats[] = {"Samba authentication audit and NTLM results"};
 
 bool decode_samba_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,

@@ -144,8 +144,28 @@ bool decode_vpn(string_view program, string_view msg, Fields& f) {
   return openvpn(msg, f);
 }
 
+// OpenVPN's own log file (--log): "YYYY-MM-DD hh:mm:ss MSG" or, before 2.5, "Www Mmm dd hh:mm:ss
+// yyyy MSG". Returns MSG, or nothing when the line does not start so.
+static std::optional<string_view> openvpn_file_message(string_view line) {
+  if (line.size() > 20 && text::is_digit(line[0]) && line[4] == '-' && line[7] == '-' &&
+      line[10] == ' ' && line[13] == ':' && line[16] == ':' && line[19] == ' ') {
+    return line.substr(20);
+  }
+  if (line.size() > 25 && line[3] == ' ' && line[7] == ' ' && line[13] == ':' && line[16] == ':' &&
+      line[19] == ' ' && line[24] == ' ') {
+    return line.substr(25);
+  }
+  return std::nullopt;
+}
+
 bool decode_vpn_text(string_view program, string_view line, Fields& f) {
   if (program.substr(0, 5) == "ovpn-") return openvpn(line, f);
+  if (program.empty()) {
+    if (const auto msg = openvpn_file_message(line); msg && openvpn(*msg, f)) {
+      f.set("process.name", "openvpn");
+      return true;
+    }
+  }
   // WireGuard logs only with dynamic debug on: "wireguard: wg0: Invalid handshake initiation
   // from 192.0.2.1:51820".
   if (const size_t wg = line.find("wireguard: "); wg != npos && wg < 40) {

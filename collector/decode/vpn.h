@@ -35,7 +35,8 @@ bool decode_vpn(std::string_view program, std::string_view msg, Fields& f);
 // Lines a decoder of its own would not see: the kernel's "wireguard: IF: Invalid handshake
 // initiation from IP:PORT" (and "Handshake for peer N (IP:PORT) did not complete"), SoftEther's
 // security log ("Connection "CID-N": User authentication failed. The user name that has been
-// provided was "U", from IP."), OpenVPN lines of a "ovpn-NAME" instance.
+// provided was "U", from IP."), OpenVPN lines of a "ovpn-NAME" instance and of OpenVPN's own
+// log file ("2024-12-15 14:12:12 MSG", "Sun Dec 15 14:12:12 2024 MSG").
 bool decode_vpn_text(std::string_view program, std::string_view line, Fields& f);
 
 }  // namespace soc

@@ -95,6 +95,7 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
       {"ipsec", "vpn"},
       {"strongswan", "vpn"},
       {"smbd", "samba"},
+      {"smb", "samba"},
       {"winbindd", "samba"},
       {"samba", "samba"},
       {"samba-dcerpcd", "samba"},
