@@ -100,17 +100,32 @@ bool named_message(string_view s, Fields& f) {
 }
 
 // `client [@0x...] IP#PORT[ (NAME)]: TEXT`. Nothing is set unless TEXT is a known message.
+// Drops BIND's own "DD-Mon-YYYY HH:MM:SS.mmm " timestamp (print-time yes), which also reaches
+// syslog when the channel prints it.
+string_view without_bind_time(string_view s) {
+  if (s.size() > 24 && s[2] == '-' && s[6] == '-' && s[11] == ' ' && s[14] == ':') {
+    s.remove_prefix(12);
+    s.remove_prefix(std::min(s.size(), s.find(' ') + 1));
+  }
+  return s;
+}
+
 bool named(string_view s, Fields& f) {
-  s = without_category(s);
+  s = without_category(without_bind_time(s));
   if (!consume(s, "client ")) return false;
   if (!s.empty() && s.front() == '@') s.remove_prefix(std::min(s.size(), s.find(' ') + 1));
-  const size_t end = s.find_first_of(" :");
+  // "IP#PORT (NAME): " or "IP#PORT: "; an IPv6 address holds ':' itself.
+  const size_t end = s.find(' ');
   if (end == npos) return false;
-  const string_view endpoint = s.substr(0, end);
+  string_view endpoint = s.substr(0, end);
+  const bool ended = text::ends_with(endpoint, ":");
+  if (ended) endpoint.remove_suffix(1);
   if (!text::is_ip(endpoint.substr(0, endpoint.rfind('#')))) return false;
-  s.remove_prefix(end);
-  if (consume(s, " (")) s.remove_prefix(std::min(s.size(), s.find(')') + 1));
-  if (!consume(s, ": ")) return false;
+  s.remove_prefix(end + 1);
+  if (!ended) {
+    if (consume(s, "(")) s.remove_prefix(std::min(s.size(), s.find(')') + 1));
+    if (!consume(s, ": ")) return false;
+  }
   if (consume(s, "view ")) s.remove_prefix(std::min(s.size(), s.find(": ") + 2));
   if (!named_message(s, f)) return false;
   service::set_source_endpoint(f, endpoint, '#');
@@ -207,11 +222,7 @@ bool decode_dns_file_line(string_view line, Fields& f) {
   }
   // BIND's own log: "DD-Mon-YYYY HH:MM:SS.mmm [CATEGORY: ]SEVERITY: client ..." (the category
   // and severity are optional), or a MSG after a category taken for the syslog tag.
-  string_view s = line;
-  if (s.size() > 24 && s[2] == '-' && s[6] == '-' && s[11] == ' ') {
-    s.remove_prefix(12);
-    s.remove_prefix(std::min(s.size(), s.find(' ') + 1));
-  }
+  const string_view s = without_bind_time(line);
   if (s.find("client ") > 40) return false;
   if (!named(s, f)) return false;
   f.set("process.name", "named");

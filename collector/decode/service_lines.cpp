@@ -5,6 +5,7 @@
 #include "collector/decode/database.h"
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/dns.h"
+#include "collector/decode/dropbear.h"
 #include "collector/decode/ftp.h"
 #include "collector/decode/proxy.h"
 #include "collector/decode/remote_access.h"
@@ -58,6 +59,14 @@ bool decode_short_journal_line(std::string_view text, const ReadTime& read, Fiel
   return true;
 }
 
+// A dropbear message without its syslog header (its own stderr): the shapes start with a
+// distinctive phrase, so this costs a few byte compares.
+bool decode_bare_dropbear(std::string_view text, Fields& f) {
+  if (!decode_dropbear(text, f)) return false;
+  f.set("process.name", "dropbear");
+  return true;
+}
+
 }  // namespace
 
 bool decode_service_line(std::string_view program, std::string_view text, const ReadTime& read,
@@ -74,7 +83,7 @@ bool decode_service_line(std::string_view program, std::string_view text, const 
     return decode_ftp_file_line(text, f) || decode_dns_file_line(text, f) ||
            decode_proxy_file_line(text, f) || decode_database_file_line(text, f) ||
            decode_vpn_text(program, text, f) || decode_voip(text, f) ||
-           decode_remote_access(program, text, f);
+           decode_remote_access(program, text, f) || decode_bare_dropbear(text, f);
   }
   // A syslog line of a program no decoder claims: only the few tags that are not the service's
   // program are tried, so that the busy programs of a host (ntpd, dhcpd, gmetad ...) pay one
