@@ -144,18 +144,33 @@ bool three_proxy(string_view s, Fields& f) {
   return true;
 }
 
+// cache.log: "[YYYY/MM/DD hh:mm:ss kidN| ]SECURITY ALERT: Host header forgery detected on
+// local=IP:PORT remote=IP:PORT FD N flags=N (REASON)": a request whose Host header does not
+// match its destination (cache poisoning through an intercepting proxy, CVE-2009-0801).
+bool squid_cache_log(string_view s, Fields& f) {
+  const size_t at = s.find("SECURITY ALERT: Host header forgery detected");
+  if (at == npos) return false;
+  string_view remote = service::between(s, " remote=", " ", at);
+  if (!service::set_source_endpoint(f, remote)) return false;
+  f.set("process.name", f.get("process.name").value_or("squid"));
+  service::set_event(f, "squid", "network", "proxy_request", "failure");
+  f.set("event.reason", service::kProtocolError);
+  f.set("error.message", s.substr(at));
+  return true;
+}
+
 }  // namespace
 
 bool decode_proxy(string_view program, string_view msg, Fields& f) {
   if (program == "haproxy") return haproxy(msg, f);
   if (program == "danted" || program == "sockd") return dante(msg, f);
   if (program == "3proxy") return three_proxy(msg, f);
-  return squid_access(msg, f);
+  return squid_access(msg, f) || squid_cache_log(msg, f);
 }
 
 bool decode_proxy_file_line(string_view line, Fields& f) {
   if (line.empty() || !text::is_digit(line.front())) return false;
-  return squid_access(line, f) || three_proxy(line, f);
+  return squid_access(line, f) || three_proxy(line, f) || squid_cache_log(line, f);
 }
 
 // Its entry in the decoder registry (decoder_registry.h).

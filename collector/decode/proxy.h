@@ -27,6 +27,8 @@ bool decode_proxy(std::string_view program, std::string_view msg, Fields& f);
 //     protocol_error for NONE/400 and NONE/405).
 //   3proxy: DD-MM-YYYY HH:MM:SS +ZZZZ SERVICE ERROR USER IP:PORT ... ; error codes 1-9 (the last
 //     two digits of the five) are authentication failures ("proxy_auth").
+//   Squid cache.log (also through syslog): SECURITY ALERT: Host header forgery detected on
+//     local=IP:PORT remote=IP:PORT ...   "proxy_request", failure, reason protocol_error.
 bool decode_proxy_file_line(std::string_view line, Fields& f);
 
 }  // namespace soc
