@@ -28,23 +28,51 @@ void vpn_failure(Fields& f, string_view service, string_view reason, string_view
   f.set("error.message", message);
 }
 
+// OpenVPN's own log file (--log): "YYYY-MM-DD hh:mm:ss MSG" or, before 2.5, "Www Mmm dd hh:mm:ss
+// yyyy MSG". Returns MSG, or nothing when the line does not start so.
+std::optional<string_view> openvpn_file_message(string_view line) {
+  if (line.size() > 20 && text::is_digit(line[0]) && line[4] == '-' && line[7] == '-' &&
+      line[10] == ' ' && line[13] == ':' && line[16] == ':' && line[19] == ' ') {
+    return line.substr(20);
+  }
+  if (line.size() > 25 && line[3] == ' ' && line[7] == ' ' && line[13] == ':' && line[16] == ':' &&
+      line[19] == ' ' && line[24] == ' ') {
+    return line.substr(25);
+  }
+  return std::nullopt;
+}
+
 // The message after the peer; the peer's fields are set by openvpn() once this matched.
 bool openvpn_message(string_view s, Fields& f);
 
 // The peer in front ("IP:PORT " or "CN/IP:PORT "), then the message. Nothing is set unless the
 // message is a known one.
 bool openvpn(string_view s, Fields& f) {
+  // OpenVPN's own date, when its --log output reaches syslog.
+  if (const auto own = openvpn_file_message(s)) s = *own;
   const string_view first = s.substr(0, s.find(' '));
   const size_t slash = first.rfind('/');
   const string_view endpoint = slash == npos ? first : first.substr(slash + 1);
   const size_t colon = endpoint.rfind(':');
-  const bool has_peer = colon != npos && text::is_ip(endpoint.substr(0, colon)) &&
-                        text::is_port(endpoint.substr(colon + 1));
-  if (has_peer) s.remove_prefix(std::min(s.size(), first.size() + 1));
+  const bool has_peer =
+      text::is_ip(endpoint) || (colon != npos && text::is_ip(endpoint.substr(0, colon)) &&
+                                text::is_port(endpoint.substr(colon + 1)));
+  string_view user = slash == npos ? string_view() : first.substr(0, slash);
+  if (has_peer) {
+    s.remove_prefix(std::min(s.size(), first.size() + 1));
+    // "IP:PORT [USER] Peer Connection Initiated ..."
+    if (!s.empty() && s.front() == '[') {
+      const size_t close = s.find("] ");
+      if (close != npos) {
+        user = s.substr(1, close - 1);
+        s.remove_prefix(close + 2);
+      }
+    }
+  }
   if (!openvpn_message(s, f)) return false;
   if (has_peer) {
-    service::set_source_endpoint(f, endpoint);
-    if (slash != npos && !f.get("user.name")) f.set("user.name", first.substr(0, slash));
+    if (!f.get("source.ip")) service::set_source_endpoint(f, endpoint);
+    if (!user.empty() && !f.get("user.name")) f.set("user.name", user);
   }
   return true;
 }
@@ -71,6 +99,33 @@ bool openvpn_message(string_view s, Fields& f) {
   if (s.substr(0, 36) == "SIGUSR1[soft,connection-reset] recei") {
     service::set_event(f, "openvpn", "network", "vpn_connection", "unknown");
     f.set("event.reason", "connection_reset");
+    return true;
+  }
+  // openvpn-auth-ldap.
+  if (consume(s, "Incorrect password supplied for LDAP DN \"")) {
+    string_view dn = s.substr(0, s.find('"'));
+    if (consume(dn, "CN=") || consume(dn, "cn=") || consume(dn, "uid=")) {
+      f.set("user.name", dn.substr(0, dn.find(',')));
+    }
+    vpn_failure(f, "openvpn", service::kBadPassword, s);
+    return true;
+  }
+  if (s.substr(0, 18) == "LDAP bind failed: ") {
+    vpn_failure(f, "openvpn", service::kBadCredentials, s);
+    return true;
+  }
+  if (consume(s, "user '")) {
+    const size_t quote = s.find('\'');
+    if (quote == npos) return false;
+    const string_view what = s.substr(quote + 1);
+    const bool ok = what == " authenticated";
+    if (!ok && what.find("fail") == npos && what.find("could not") == npos) return false;
+    f.set("user.name", s.substr(0, quote));
+    if (ok) {
+      service::set_event(f, "openvpn", "authentication", "vpn_auth", "success");
+    } else {
+      vpn_failure(f, "openvpn", service::kBadCredentials, what);
+    }
     return true;
   }
   if (consume(s, "Peer Connection Initiated with ")) {
@@ -142,20 +197,6 @@ bool decode_vpn(string_view program, string_view msg, Fields& f) {
     return strongswan(msg, f);
   }
   return openvpn(msg, f);
-}
-
-// OpenVPN's own log file (--log): "YYYY-MM-DD hh:mm:ss MSG" or, before 2.5, "Www Mmm dd hh:mm:ss
-// yyyy MSG". Returns MSG, or nothing when the line does not start so.
-static std::optional<string_view> openvpn_file_message(string_view line) {
-  if (line.size() > 20 && text::is_digit(line[0]) && line[4] == '-' && line[7] == '-' &&
-      line[10] == ' ' && line[13] == ':' && line[16] == ':' && line[19] == ' ') {
-    return line.substr(20);
-  }
-  if (line.size() > 25 && line[3] == ' ' && line[7] == ' ' && line[13] == ':' && line[16] == ':' &&
-      line[19] == ' ' && line[24] == ' ') {
-    return line.substr(25);
-  }
-  return std::nullopt;
 }
 
 bool decode_vpn_text(string_view program, string_view line, Fields& f) {
