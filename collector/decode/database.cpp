@@ -239,8 +239,10 @@ bool mssql(string_view s, Fields& f) {
   if (!failed && !consume(s, "Login succeeded for user '")) return false;
   const size_t end = s.find("'. ");
   if (end == npos) return false;
-  const string_view client = service::between(s, "[CLIENT: ", "]", end);
-  if (!service::set_source_host(f, client)) return false;
+  string_view client = service::between(s, "[CLIENT: ", "]", end);
+  if (client.empty()) return false;             // every Logon line names the client
+  client = client.substr(0, client.find('%'));  // an IPv6 zone ("fe80::1%55")
+  if (client != "<local machine>") service::set_source_host(f, client);
   f.set("user.name", s.substr(0, end));
   f.set("process.name", f.get("process.name").value_or("sqlservr"));
   if (failed) {
@@ -258,12 +260,46 @@ bool mssql(string_view s, Fields& f) {
   return true;
 }
 
+// --- MariaDB / MySQL server_audit plugin ------------------------------------------------------
+
+// "[TIME,]SERVERHOST,USER,HOST,CONNID,QUERYID,OPERATION,DB,OBJECT,RETCODE" (syslog tag
+// "mysql-server_auditing", or server_audit.log with a leading "YYYYMMDD hh:mm:ss,").
+// FAILED_CONNECT is a refused login (retcode 1045: access denied), CONNECT a login.
+bool mariadb_audit(string_view s, Fields& f) {
+  s = text::trim(s);
+  string_view parts[10];
+  size_t n = 0;
+  for (string_view rest = s; n < 10;) {
+    const size_t comma = rest.find(',');
+    parts[n++] = rest.substr(0, comma);
+    if (comma == npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  if (n < 9) return false;
+  // With the file's timestamp first, the fields move one to the right.
+  const size_t op = parts[5] == "FAILED_CONNECT" || parts[5] == "CONNECT"                  ? 5
+                    : (n == 10 && (parts[6] == "FAILED_CONNECT" || parts[6] == "CONNECT")) ? 6
+                                                                                           : 0;
+  if (op == 0) return false;
+  const string_view user = parts[op - 4];
+  const string_view host = parts[op - 3];
+  if (!user.empty()) f.set("user.name", user);
+  service::set_source_host(f, host);
+  if (parts[op] == "CONNECT") {
+    service::set_event(f, "mysql", "authentication", "db_login", "success");
+  } else {
+    db_failure(f, "mysql", service::kBadCredentials, "FAILED_CONNECT");
+  }
+  return true;
+}
+
 }  // namespace
 
 bool decode_database(string_view program, string_view msg, Fields& f) {
   if (program.starts_with("postgres") || program == "postmaster") return postgres(msg, f);
   if (program.starts_with("mongo")) return mongodb(msg, f);
   if (program == "sqlservr" || program == "mssql") return mssql(msg, f);
+  if (program.ends_with("server_auditing")) return mariadb_audit(msg, f);
   return mysql(msg, f);
 }
 
@@ -281,6 +317,11 @@ bool decode_database_file_line(string_view line, Fields& f) {
   if (line.find("FATAL: ") != npos || line.find("LOG:  connection ") != npos) {
     if (!postgres(line, f)) return false;
     f.set("process.name", "postgres");
+    return true;
+  }
+  if (line.find(",FAILED_CONNECT,") != npos || line.find(",CONNECT,") != npos) {
+    if (!mariadb_audit(line, f)) return false;
+    f.set("process.name", "mysqld");
     return true;
   }
   return mssql(line, f);
@@ -318,7 +359,7 @@ namespace {
 
 constexpr std::string_view kDatabasePrograms[] = {
     "mysqld",     "mariadbd",   "mysql",  "mariadb", "mysqld_safe", "postgres",
-    "postgresql", "postmaster", "mongod", "mongodb", "sqlservr"};
+    "postgresql", "postmaster", "mongod", "mongodb", "sqlservr",    "mysql-server_auditing"};
 constexpr std::string_view kDatabaseFormats[] = {
     "MySQL / MariaDB error log", "PostgreSQL server log", "MongoDB log (body and 4.4+ JSON)",
     "SQL Server ERRORLOG"};

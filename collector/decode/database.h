@@ -28,6 +28,8 @@ namespace soc {
 //              attempt is one failure with an address)
 //              I ACCESS [connN] M authentication failed for U on DB from client IP:PORT ; R
 //              I ACCESS [connN] Successfully authenticated as principal U on DB from client ...
+//   MariaDB / MySQL server_audit plugin (tag "mysql-server_auditing" or server_audit.log):
+//              [TIME,]SERVERHOST,USER,HOST,CONNID,QUERYID,FAILED_CONNECT|CONNECT,DB,OBJECT,RC
 //   MS SQL     DATE TIME Logon  Login failed for user 'U'. Reason: R [CLIENT: IP]
 //              DATE TIME Logon  Login succeeded for user 'U'. ... [CLIENT: IP]
 bool decode_database(std::string_view program, std::string_view msg, Fields& f);

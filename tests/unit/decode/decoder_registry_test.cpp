@@ -112,6 +112,7 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
       {"mongod", "database"},
       {"mongodb", "database"},
       {"sqlservr", "database"},
+      {"mysql-server_auditing", "database"},
       {"asterisk", "voip"},
       {"freeswitch", "voip"},
       {"xrdp-sesman", "remote_access"},
