@@ -19,6 +19,22 @@ void login_failure(Fields& f, string_view service, string_view reason, string_vi
   if (!message.empty()) f.set("error.message", message);
 }
 
+// "connection from IP (HOST)[ at DATE]" (BSD ftpd, wu-ftpd with log_connections) and vsftpd's
+// "CONNECT: Client \"IP\"": a connection before any login, outcome unknown.
+bool connection(string_view program, string_view s, Fields& f) {
+  string_view host;
+  if (consume(s, "connection from ")) {
+    host = s.substr(0, s.find(' '));
+  } else if (consume(s, "CONNECT: Client \"")) {
+    host = s.substr(0, s.find('"'));
+  } else {
+    return false;
+  }
+  if (!text::is_ip(host) || !service::set_source_host(f, host)) return false;
+  service::set_event(f, program, "network", "ftp_connection", "unknown");
+  return true;
+}
+
 // "[pid N] " that vsftpd puts before its messages in vsftpd.log (and with some syslog setups).
 void skip_vsftpd_pid(string_view& s) {
   if (consume(s, "[pid ")) {
@@ -30,6 +46,7 @@ void skip_vsftpd_pid(string_view& s) {
 // `[USER] FAIL LOGIN: Client "IP"[, "REASON"]` and `[USER] OK LOGIN: Client "IP"[, ...]`.
 bool vsftpd(string_view s, Fields& f) {
   skip_vsftpd_pid(s);
+  if (connection("vsftpd", s, f)) return true;
   if (!consume(s, "[")) return false;
   const size_t close = s.find("] ");
   if (close == npos) return false;
@@ -147,6 +164,7 @@ std::optional<string_view> host_bracket_ip(string_view s, Fields& f) {
 }
 
 bool wu_ftpd(string_view program, string_view s, Fields& f) {
+  if (connection(program, s, f)) return true;
   if (consume(s, "failed login from ")) {
     if (!host_bracket_ip(s, f)) return false;
     login_failure(f, program, service::kBadCredentials, "failed login");

@@ -18,6 +18,9 @@ namespace soc {
 //   pure-ftpd  (USER@IP) [WARNING] Authentication failed for user [U]  /  U is now logged in
 //   wu-ftpd    failed login from HOST [IP]  /  FTP LOGIN FAILED FROM HOST [IP], USER
 //   ftpd       repeated login failures from IP (HOST)
+//   connections before a login: "connection from IP (HOST) ..." (ftpd, wu-ftpd) and vsftpd's
+//              CONNECT: Client "IP"   event.category "network", event.action "ftp_connection",
+//              outcome unknown
 //   any        PAM "authentication failure; ... rhost=IP user=U": the PAM fields (pam.h, action
 //              "pam_auth_failure") plus service.name, event.category, event.reason
 //              bad_credentials
