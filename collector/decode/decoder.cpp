@@ -91,9 +91,9 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
     return decode_web(msg, read, f, time);
   }
   // An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...] "GET")
-  // or a client host name (HostnameLookups On) starts with any letter.
-  if (msg.find("] \"") != std::string_view::npos) return decode_access_log(msg, f, time);
-  return false;
+  // or a client host name (HostnameLookups On) starts with any letter, as do web applications'
+  // own lines (Grafana's "t=...", Guacamole's "WARNING: ...").
+  return decode_web(msg, read, f, time);
 }
 
 }  // namespace

@@ -8,24 +8,27 @@ namespace soc {
 // The built-in decoders, one line each. Each spec is defined (constinit: no static-init order
 // to worry about) in its decoder's own file; naming it here also keeps the linker from dropping
 // that file's object out of the static library.
-extern const DecoderSpec kSshdDecoder;      // sshd.cpp
-extern const DecoderSpec kSudoDecoder;      // sudo.cpp
-extern const DecoderSpec kSuDecoder;        // su.cpp
-extern const DecoderSpec kAccountDecoder;   // account.cpp
-extern const DecoderSpec kCronDecoder;      // cron.cpp
-extern const DecoderSpec kLoginDecoder;     // login.cpp
-extern const DecoderSpec kPamDecoder;       // pam.cpp
-extern const DecoderSpec kAuditdDecoder;    // auditd.cpp
-extern const DecoderSpec kFirewallDecoder;  // firewall.cpp
-extern const DecoderSpec kWebDecoder;       // web.cpp
-extern const DecoderSpec kJsonDecoder;      // json.cpp
+extern const DecoderSpec kSshdDecoder;        // sshd.cpp
+extern const DecoderSpec kSudoDecoder;        // sudo.cpp
+extern const DecoderSpec kSuDecoder;          // su.cpp
+extern const DecoderSpec kAccountDecoder;     // account.cpp
+extern const DecoderSpec kCronDecoder;        // cron.cpp
+extern const DecoderSpec kLoginDecoder;       // login.cpp
+extern const DecoderSpec kPamDecoder;         // pam.cpp
+extern const DecoderSpec kAuditdDecoder;      // auditd.cpp
+extern const DecoderSpec kFirewallDecoder;    // firewall.cpp
+extern const DecoderSpec kWebDecoder;         // web.cpp
+extern const DecoderSpec kJsonDecoder;        // json.cpp
+extern const DecoderSpec kLighttpdDecoder;    // lighttpd.cpp
+extern const DecoderSpec kPhpDecoder;         // php.cpp
+extern const DecoderSpec kWebappAuthDecoder;  // webapp_auth.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 11> kBuiltin = {
-    &kSshdDecoder,     &kSudoDecoder,  &kSuDecoder,   &kAccountDecoder,
-    &kCronDecoder,     &kLoginDecoder, &kPamDecoder,  &kAuditdDecoder,
-    &kFirewallDecoder, &kWebDecoder,   &kJsonDecoder,
+constexpr std::array<const DecoderSpec*, 14> kBuiltin = {
+    &kSshdDecoder,  &kSudoDecoder,     &kSuDecoder,     &kAccountDecoder,    &kCronDecoder,
+    &kLoginDecoder, &kPamDecoder,      &kAuditdDecoder, &kFirewallDecoder,   &kWebDecoder,
+    &kJsonDecoder,  &kLighttpdDecoder, &kPhpDecoder,    &kWebappAuthDecoder,
 };
 
 }  // namespace
