@@ -3,6 +3,7 @@
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/text.h"
 #include "collector/decode/web_error.h"
+#include "common/event_dataset.h"
 
 namespace soc {
 namespace {
@@ -86,6 +87,7 @@ bool decode_lighttpd(string_view line, const ReadTime& read, Fields& f,
   s.remove_prefix(close + 2);
   f.set("log.origin.file.name", origin.substr(0, dot_c + 2));
   f.set("service.name", "lighttpd");
+  f.set("event.dataset", kDatasetWebError);
   f.set("message", s);
   set_auth_fields(s, f);
   set_php_fields(s, f);  // FastCGI-stderr: PHP errors and Suhosin alerts

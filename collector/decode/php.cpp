@@ -3,6 +3,7 @@
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/text.h"
 #include "collector/decode/web_error.h"
+#include "common/event_dataset.h"
 
 namespace soc {
 namespace {
@@ -30,6 +31,7 @@ bool decode_php(std::string_view line, Fields& f) {
   if (!probe.get("event.action") && !probe.get("error.type")) return false;
   set_php_fields(line, f);
   f.set("message", line);
+  if (!f.get("event.dataset")) f.set("event.dataset", kDatasetWebApp);
   if (!f.get("service.name")) f.set("service.name", suhosin ? "suhosin" : "php");
   return true;
 }

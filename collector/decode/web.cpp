@@ -9,6 +9,7 @@
 #include "collector/decode/nginx_error.h"
 #include "collector/decode/php.h"
 #include "collector/decode/webapp_auth.h"
+#include "common/event_dataset.h"
 
 namespace soc {
 
@@ -25,17 +26,38 @@ bool add_webapp_fields(Fields& fields) {
   return true;
 }
 
+// An access log written by a forward proxy (its program, or a file its path names) is a proxy's:
+// its clients are the inside hosts, not internet visitors.
+std::string_view access_dataset(const Fields& fields) {
+  static constexpr std::string_view kProxies[] = {"squid", "haproxy", "tinyproxy", "privoxy",
+                                                  "3proxy"};
+  const std::string_view program = fields.get("process.name").value_or("");
+  const std::string_view path = fields.get("log.file.path").value_or("");
+  for (const std::string_view p : kProxies) {
+    if (program == p || path.find(p) != std::string_view::npos) return kDatasetProxyAccess;
+  }
+  return kDatasetWebAccess;
+}
+
+bool error_line(Fields& fields) {
+  fields.set("event.dataset", kDatasetWebError);
+  return add_webapp_fields(fields);
+}
+
 bool decode_web_line(std::string_view msg, const ReadTime& read, Fields& fields,
                      std::optional<SysTime>& time) {
   if (msg.front() == '[') {
     if (decode_apache_error(msg, read, fields, time) ||
         decode_nginx_error(msg, read, fields, time)) {
-      return add_webapp_fields(fields);
+      return error_line(fields);
     }
-  } else if (decode_access_log(msg, fields, time) || decode_lighttpd(msg, read, fields, time)) {
+  } else if (decode_access_log(msg, fields, time)) {
+    fields.set("event.dataset", access_dataset(fields));
+    return true;
+  } else if (decode_lighttpd(msg, read, fields, time)) {
     return true;
   } else if (decode_nginx_error(msg, read, fields, time)) {
-    return add_webapp_fields(fields);
+    return error_line(fields);
   }
   // The web applications' own files (PHP, admin panels) have shapes of their own.
   return decode_php(msg, fields) || decode_webapp_auth(msg, fields);

@@ -4,6 +4,7 @@
 
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/text.h"
+#include "common/event_dataset.h"
 
 namespace soc {
 namespace {
@@ -45,6 +46,7 @@ bool emit(const Login& login, Fields& f, bool need_ip = true) {
   const string_view ip = strip_brackets(login.ip);
   if (need_ip && !text::is_ip(ip)) return false;
   f.set("event.category", "authentication");
+  if (!f.get("event.dataset")) f.set("event.dataset", kDatasetWebApp);
   f.set("event.action", login.action);
   f.set("event.outcome", login.outcome);
   f.set("service.name", login.service);
@@ -282,6 +284,7 @@ bool monitorix(string_view m, Fields& f) {
     if (action != "web_login") {
       if (!text::is_ip(*ip)) return false;
       f.set("event.category", "web");
+      f.set("event.dataset", kDatasetWebApp);
       f.set("event.action", action);
       f.set("event.outcome", "failure");
       f.set("service.name", "monitorix");
