@@ -52,7 +52,9 @@ void set_auth_fields(string_view m, Fields& f) {
     if (user_at == npos) return;
     f.set("url.path", rest.substr(0, user_at));
     rest.remove_prefix(user_at + 11);
-    auth_failure(client_ip(m), rest.substr(0, rest.find(", IP: ")), "wrong password", f);
+    size_t user_end = rest.find(", IP: ");
+    if (user_end == npos) user_end = rest.find(" IP: ");  // 1.4.59+ drops the comma
+    auth_failure(client_ip(m), rest.substr(0, user_end), "wrong password", f);
   } else if (const size_t d = m.find("auth failed"); d != npos) {
     string_view rest = m.substr(d + 11);
     if (!text::consume(rest, " for ")) rest = string_view();
@@ -78,7 +80,8 @@ bool decode_lighttpd(string_view line, const ReadTime& read, Fields& f,
                      std::optional<SysTime>& time) {
   string_view s = line;
   const std::optional<SysTime> when = parse_stamp(s, read);
-  if (!consume(s, "(")) return false;
+  // The "(" is sometimes lost (fail2ban's samples keep such a line): the origin decides.
+  if (!consume(s, "(") && !when) return false;
   const size_t close = s.find(") ");
   if (close == npos) return false;
   const string_view origin = s.substr(0, close);  // "http_auth.c.875"

@@ -69,15 +69,19 @@ bool decode_web(std::string_view msg, const ReadTime& read, Fields& fields,
                 std::optional<SysTime>& time) {
   if (msg.empty()) return false;
   if (decode_web_line(msg, read, fields, time)) return true;
-  // "HOST PROGRAM[PID]: MESSAGE" without a date (a syslog template that leaves it out).
-  const size_t tag_end = msg.find("]: ");
-  if (tag_end == std::string_view::npos || tag_end > 80) return false;
-  const size_t space = msg.find(' ');
-  if (space == std::string_view::npos || space > tag_end || msg.find(' ', space + 1) < tag_end) {
-    return false;
+  // "HOST PROGRAM[PID]: MESSAGE" without a date (a syslog template that leaves it out), at most
+  // twice ("host nginx[1]: host nginx: ..." when a relay adds its own).
+  for (int depth = 0; depth < 2; ++depth) {
+    const size_t tag_end = msg.find(": ");
+    const size_t space = msg.find(' ');
+    if (tag_end == std::string_view::npos || tag_end > 80 || space == std::string_view::npos ||
+        space > tag_end || msg.find(' ', space + 1) < tag_end) {
+      return false;
+    }
+    msg.remove_prefix(tag_end + 2);
+    if (!msg.empty() && decode_web_line(msg, read, fields, time)) return true;
   }
-  const std::string_view rest = msg.substr(tag_end + 3);
-  return !rest.empty() && decode_web_line(rest, read, fields, time);
+  return false;
 }
 
 // Its entry in the decoder registry (decoder_registry.h).

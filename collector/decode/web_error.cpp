@@ -109,7 +109,8 @@ void set_web_error_fields(string_view m, Fields& f) {
     return;
   }
   // TLS handshakes that fail (scanners, plain HTTP or other protocols on a TLS port).
-  if (has(m, "SSL_do_handshake() failed") || has(m, "SSL handshake failed")) {
+  if (has(m, "SSL_do_handshake() failed") || has(m, "SSL handshake failed") ||
+      (has(m, "SSL_read() failed") && has(m, "while waiting for request"))) {
     classify(f, "web", "tls_handshake_failed", "TLS handshake failed");
     return;
   }
