@@ -17,6 +17,7 @@
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
 #include "collector/decode/web.h"
+#include "collector/decode/web_error.h"
 #include "common/clock.h"
 
 namespace soc {
@@ -81,7 +82,11 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
                      std::optional<SysTime>& time) {
   if (msg.empty()) return false;
   const char c = msg.front();
-  if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
+  if (c == '{' || c == '@') {
+    if (!looks_like_json(msg) || !decode_json(msg, f, time)) return false;
+    set_modsecurity_audit_fields(f);  // ModSecurity 3's JSON audit log: the request's fields
+    return true;
+  }
   if (c == 'p' && decode_pam(msg, f)) return true;
   if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
     if (decode_auditd(msg, f, time)) return true;

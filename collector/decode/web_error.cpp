@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "collector/decode/access_log.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -196,6 +197,46 @@ void set_modsecurity_fields(string_view message, Fields& f) {
     string_view ip = message.substr(c + 8);
     ip = ip.substr(0, ip.find(']'));
     if (text::is_ip(ip)) f.set("source.ip", ip);
+  }
+}
+
+void set_modsecurity_audit_fields(Fields& f) {
+  const auto client = f.get("transaction.client_ip");
+  const auto uri = f.get("transaction.request.uri");
+  if (!client || !uri || !f.get("transaction.unique_id")) return;
+  // Copies: setting fields may move the stored values.
+  const std::string ip(*client), target(*uri);
+  const std::string method(f.get("transaction.request.method").value_or("GET"));
+  const std::string code(f.get("transaction.response.http_code").value_or(""));
+  const bool engine_on = f.get("transaction.producer.secrules_engine").value_or("") == "Enabled";
+  f.set("event.category", "web");
+  f.set("event.dataset", "modsecurity.audit");
+  f.set("event.action", engine_on && !code.empty() && (code[0] == '4' || code[0] == '5')
+                            ? "modsecurity_denied"
+                            : "modsecurity_warning");
+  if (text::is_ip(ip)) f.set("source.ip", ip);
+  if (const auto port = f.get("transaction.client_port"); port && text::is_port(*port)) {
+    const std::string p(*port);
+    f.set("source.port", p);
+  }
+  set_http_request(method + " " + target, f);
+  if (!code.empty()) f.set("http.response.status_code", code);
+  const std::pair<string_view, string_view> kCopies[] = {
+      {"transaction.request.headers.User-Agent", "user_agent.original"},
+      {"transaction.request.headers.user-agent", "user_agent.original"},
+      {"transaction.request.headers.Host", "url.domain"},
+      {"transaction.request.headers.host", "url.domain"},
+      {"transaction.unique_id", "http.request.id"},
+      {"transaction.messages.0.details.ruleId", "rule.id"},
+      {"transaction.messages.0.message", "rule.name"},
+      {"transaction.messages.0.details.severity", "modsecurity.severity"},
+      {"transaction.messages.0.details.ver", "rule.ruleset"},
+      {"transaction.messages.0.details.tags", "tags"}};
+  for (const auto& [from, to] : kCopies) {
+    if (const auto v = f.get(from); v && !v->empty() && !f.get(to)) {
+      const std::string value(*v);
+      f.set(to, value);
+    }
   }
 }
 

@@ -25,6 +25,15 @@ void set_web_error_fields(std::string_view message, Fields& fields);
 // "url.domain" (unless set), "source.ip" from a "[client IP]" inside the message (unless set).
 void set_modsecurity_fields(std::string_view message, Fields& fields);
 
+// A ModSecurity 3 JSON audit log entry ({"transaction": {...}}) as the JSON decoder flattened
+// it (transaction.client_ip, transaction.request.uri, transaction.messages.N.details.ruleId ...):
+// adds "event.category" (web), "event.dataset" (modsecurity.audit), "event.action"
+// (modsecurity_denied when the answer was 4xx/5xx with the engine on, else modsecurity_warning),
+// "source.ip" / "source.port", the request fields of set_http_request (access_log.h),
+// "http.response.status_code", "user_agent.original", "url.domain", and "rule.id", "rule.name",
+// "modsecurity.severity", "tags" of the first message. Sets nothing for other JSON.
+void set_modsecurity_audit_fields(Fields& fields);
+
 // PHP's own messages ("PHP Warning:  include(): ...", PHP-FPM's "PHP message: PHP Fatal error:",
 // "Primary script unknown") and Suhosin's ("ALERT - ... (attacker 'IP', file '...')"): "error.type"
 // (PHP Warning, PHP Fatal error ...), "event.action" (php_error | suhosin_alert |
