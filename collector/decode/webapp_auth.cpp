@@ -214,7 +214,11 @@ bool vaultwarden(string_view m, Fields& f) {
 // 2FA invalid. IP".
 bool bitwarden(string_view m, Fields& f) {
   const size_t at = m.find("Failed login attempt");
-  if (at == npos) return false;
+  // Its own log levels or logger name: another program's "Failed login attempt" is not Bitwarden.
+  if (at == npos ||
+      (m.find("[WRN]") == npos && m.find("[Warning]") == npos && m.find("Bit.Core.") == npos)) {
+    return false;
+  }
   const bool mfa = m.find("2FA invalid", at) != npos;
   const size_t sp = m.rfind(' ');
   return emit({.service = "bitwarden",
