@@ -21,11 +21,9 @@ constexpr std::string_view kFormats[] = {"PHP error_log lines (PHP Warning / Fat
 }  // namespace
 
 bool decode_php(std::string_view line, Fields& f) {
-  const bool suhosin = line.find("ALERT - ") != text::npos;
-  if (!suhosin && line.find("PHP ") == text::npos &&
-      line.find("Primary script unknown") == text::npos) {
-    return false;
-  }
+  const auto has = [line](std::string_view w) { return line.find(w) != std::string_view::npos; };
+  const bool suhosin = has("ALERT - ");
+  if (!suhosin && !has("PHP ") && !has("Primary script unknown")) return false;
   Fields probe;
   set_php_fields(line, probe);
   if (!probe.get("event.action") && !probe.get("error.type")) return false;

@@ -383,11 +383,22 @@ bool sogo(string_view m, Fields& f) {
               f);
 }
 
-// Cheap literal tests first: each parser looks for its own text and gives up at once without it.
-constexpr std::array kParsers = {phpmyadmin,  webmin,      grafana,     gitlab,      drupal,
-                                 froxlor,     proxmox,     vaultwarden, bitwarden,   guacamole,
-                                 centreon,    directadmin, monitorix,   groupoffice, horde,
-                                 openwebmail, tine20,      monit,       sogo};
+// Parsers that test the message's start: cheap enough to try on any line.
+constexpr std::array kPrefixParsers = {phpmyadmin, webmin, drupal, proxmox};
+// Parsers that search the message; tried only when one of their words occurs (most lines that
+// reach this decoder are other programs' and must cost a few searches, not twenty).
+constexpr std::array kSearchParsers = {
+    grafana,   gitlab,      froxlor, vaultwarden, bitwarden, guacamole, centreon, directadmin,
+    monitorix, groupoffice, horde,   openwebmail, tine20,    monit,     sogo};
+
+bool may_be_login(string_view m) {
+  static constexpr string_view kWords[] = {"ogin", "OGIN", "uthentication", "assword",
+                                           "IP: ", "- [",  "denied",        "Client '"};
+  for (const string_view w : kWords) {
+    if (m.find(w) != npos) return true;
+  }
+  return false;
+}
 
 bool decode_webapp_program(string_view msg, const ReadTime&, Fields& f, std::optional<SysTime>&) {
   return decode_webapp_auth(msg, f);
@@ -414,7 +425,11 @@ constexpr std::string_view kFormats[] = {
 }  // namespace
 
 bool decode_webapp_auth(string_view msg, Fields& f) {
-  for (const auto parse : kParsers) {
+  for (const auto parse : kPrefixParsers) {
+    if (parse(msg, f)) return true;
+  }
+  if (!may_be_login(msg)) return false;
+  for (const auto parse : kSearchParsers) {
     if (parse(msg, f)) return true;
   }
   return false;
