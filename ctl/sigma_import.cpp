@@ -88,6 +88,7 @@ int run_import_sigma(const SigmaImportOptions& o) {
   std::vector<Rule> converted;
   std::map<std::string, size_t> by_group;
   size_t refused = 0;
+  std::vector<std::string> mapped;  // rules that also run on another log source
   bool io_error = false;
   for (const auto& in : *inputs) {
     auto text = read_file(in.file);
@@ -127,6 +128,11 @@ int run_import_sigma(const SigmaImportOptions& o) {
       continue;
     }
     ids.insert(id);
+    if (!out.converted->mapped_across.empty()) {
+      // Always printed: a rule running beyond its own log source is a choice to review.
+      mapped.push_back(fmt::format("mapped {}: {}", printable(in.file.string()),
+                                   printable(out.converted->mapped_across)));
+    }
     out.converted->rule.file = dest.string();
     converted.push_back(std::move(out.converted->rule));
   }
@@ -134,6 +140,8 @@ int run_import_sigma(const SigmaImportOptions& o) {
   const size_t total = converted.size() + refused;
   fmt::print("\nSigma rules: {} read, {} converted, {} refused; written to {}\n", total,
              converted.size(), refused, printable(o.out_dir));
+  fmt::print("mapped across log sources: {}\n", mapped.size());
+  for (const auto& m : mapped) fmt::print("  {}\n", m);
   if (!by_group.empty()) {
     std::vector<std::pair<size_t, std::string>> groups;
     for (const auto& [g, n] : by_group) groups.emplace_back(n, g);

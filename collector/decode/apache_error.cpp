@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "collector/decode/text.h"
+#include "collector/decode/web_error.h"
 
 namespace soc {
 namespace {
@@ -80,18 +81,6 @@ bool is_error_code(string_view s) {
   return s.size() == 7 && s[0] == 'A' && s[1] == 'H' && text::all_digits(s.substr(2));
 }
 
-// The value of ModSecurity's first `[key "value"]` tag in `s`; empty when there is none. The key
-// must follow a '[' so that "id" does not match inside "unique_id".
-string_view modsec_tag(string_view s, string_view key) {
-  for (size_t at = s.find(key); at != npos; at = s.find(key, at + 1)) {
-    const size_t open = at + key.size();
-    if (at == 0 || s[at - 1] != '[' || s.substr(open, 2) != " \"") continue;
-    const size_t end = s.find("\"]", open + 2);
-    return end == npos ? string_view() : s.substr(open + 2, end - open - 2);
-  }
-  return {};
-}
-
 // What follows `prefix` in `s`; empty when `s` does not start with it.
 string_view after(string_view s, string_view prefix) {
   return consume(s, prefix) ? s : string_view();
@@ -129,30 +118,6 @@ void set_message_fields(string_view msg, Fields& f) {
 }
 
 }  // namespace
-
-void set_modsecurity_fields(string_view message, Fields& f) {
-  const size_t at = message.find("ModSecurity: ");
-  if (at == npos) return;
-  const string_view verdict = message.substr(at + 13);
-  f.set("event.action", verdict.substr(0, 13) == "Access denied" ? "modsecurity_denied"
-                        : verdict.substr(0, 8) == "Warning."     ? "modsecurity_warning"
-                                                                 : "modsecurity");
-  const std::pair<string_view, string_view> kTags[] = {{"id", "rule.id"},
-                                                       {"msg", "rule.name"},
-                                                       {"ver", "rule.ruleset"},
-                                                       {"unique_id", "http.request.id"}};
-  for (const auto& [tag, field] : kTags) {
-    if (const string_view v = modsec_tag(verdict, tag); !v.empty()) f.set(field, v);
-  }
-  // nginx's error line already carries the request's path and Host; Apache's only has these tags.
-  if (const string_view uri = modsec_tag(verdict, "uri"); !uri.empty() && !f.get("url.path")) {
-    f.set("url.path", uri);
-  }
-  if (const string_view host = modsec_tag(verdict, "hostname");
-      !host.empty() && !f.get("url.domain")) {
-    f.set("url.domain", host);
-  }
-}
 
 bool decode_apache_error(string_view line, const ReadTime& read, Fields& f,
                          std::optional<SysTime>& time) {
@@ -204,6 +169,8 @@ bool decode_apache_error(string_view line, const ReadTime& read, Fields& f,
   f.set("message", s);
   set_message_fields(s, f);
   set_modsecurity_fields(s, f);
+  set_php_fields(s, f);
+  set_web_error_fields(s, f);
   time = when;
   return true;
 }

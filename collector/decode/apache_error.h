@@ -23,18 +23,11 @@ namespace soc {
 // failures, AH01790 / AH01792 digest "user `NAME' in realm ..." / "password mismatch"; a name
 // with spaces is left out), "file.path" of a request
 // refused by the configuration (AH01630 / AH01797 "client denied by server configuration: PATH")
-// or of a missing file ("File does not exist: PATH"), and the ModSecurity fields of
-// set_modsecurity_fields. The date has no zone: it is taken in `read`'s zone; `time` is set when
-// it parses. Returns false and sets nothing when the line does not have the [level] group.
+// or of a missing file ("File does not exist: PATH"), and the fields of set_modsecurity_fields,
+// set_php_fields and set_web_error_fields (web_error.h). The date has no zone: it is taken in
+// `read`'s zone; `time` is set when it parses. Returns false and sets nothing when the line does
+// not have the [level] group.
 bool decode_apache_error(std::string_view line, const ReadTime& read, Fields& fields,
                          std::optional<SysTime>& time);
-
-// For a web server error message holding a ModSecurity verdict ("ModSecurity: Access denied with
-// code 403 (phase 2). ... [id "942100"] [msg "..."] ...", ModSecurity 2 in Apache and
-// libmodsecurity 3 in nginx) sets "event.action" (modsecurity_denied, modsecurity_warning for a
-// detection-only "Warning.", else modsecurity), "rule.id" ([id]), "rule.name" ([msg]),
-// "rule.ruleset" ([ver], e.g. OWASP_CRS/3.3.5), "http.request.id" ([unique_id]), and "url.path"
-// ([uri]) and "url.domain" ([hostname]) unless already set. Sets nothing for other messages.
-void set_modsecurity_fields(std::string_view message, Fields& fields);
 
 }  // namespace soc

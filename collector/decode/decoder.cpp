@@ -18,6 +18,7 @@
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
 #include "collector/decode/web.h"
+#include "collector/decode/web_error.h"
 #include "common/clock.h"
 
 namespace soc {
@@ -72,6 +73,24 @@ std::string_view unwrap_repeated(std::string_view msg, Fields& f) {
   return inner.substr(0, inner.size() - 1);
 }
 
+// A letter-led text that may be a web line: a vhost access line, Grafana's logfmt ("t=",
+// "logger="), Guacamole's "WARNING:", Drupal's "https://...|", Monitorix's and OpenWebMail's
+// weekday dates, web applications' login texts, or "HOST PROGRAM[PID]: " without a date.
+bool may_be_web_line(std::string_view msg) {
+  static constexpr std::string_view kStarts[] = {
+      "t=",   "logger=",      "lvl=",         "level=",       "http", "WARN",
+      "Mon ", "Tue ",         "Wed ",         "Thu ",         "Fri ", "Sat ",
+      "Sun ", "FAILED LOGIN", "Failed Login", "LOGIN FAILED", "SOGo"};
+  for (const std::string_view start : kStarts) {
+    if (msg.starts_with(start)) return true;
+  }
+  if (msg.find("] \"") != std::string_view::npos) return true;
+  const size_t tag_end = msg.find("]: ");  // "HOST PROGRAM[PID]: ": one space before the tag
+  const size_t space = msg.find(' ');
+  return tag_end != std::string_view::npos && tag_end < 80 && space < tag_end &&
+         msg.find(' ', space + 1) > tag_end;
+}
+
 bool is_hex_letter(char c) {
   return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -85,6 +104,7 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
   if (c == '{' || c == '@') {
     if (!looks_like_json(msg) || !decode_json(msg, f, time)) return false;
     refine_service_json(f);
+    set_modsecurity_audit_fields(f);  // ModSecurity 3's JSON audit log: the request's fields
     return true;
   }
   if (c == 'p' && decode_pam(msg, f)) return true;
@@ -96,8 +116,10 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
     return decode_web(msg, read, f, time);
   }
   // An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...] "GET")
-  // or a client host name (HostnameLookups On) starts with any letter.
-  if (msg.find("] \"") != std::string_view::npos) return decode_access_log(msg, f, time);
+  // or a client host name (HostnameLookups On) starts with any letter, as do a few web
+  // applications' own lines; other programs' messages skip the web chain (it costs about as much
+  // as the rest of decoding).
+  if (may_be_web_line(msg)) return decode_web(msg, read, f, time);
   return false;
 }
 

@@ -31,9 +31,12 @@ extern const DecoderSpec kDatabaseDecoder;      // database.cpp
 extern const DecoderSpec kVoipDecoder;          // voip.cpp
 extern const DecoderSpec kRemoteAccessDecoder;  // remote_access.cpp
 
+extern const DecoderSpec kLighttpdDecoder;    // lighttpd.cpp
+extern const DecoderSpec kPhpDecoder;         // php.cpp
+extern const DecoderSpec kWebappAuthDecoder;  // webapp_auth.cpp
 namespace {
 
-constexpr std::array<const DecoderSpec*, 22> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 25> kBuiltin = {
     &kSshdDecoder,
     &kSudoDecoder,
     &kSuDecoder,
@@ -57,6 +60,10 @@ constexpr std::array<const DecoderSpec*, 22> kBuiltin = {
     &kDatabaseDecoder,
     &kVoipDecoder,
     &kRemoteAccessDecoder,
+    // web servers and web applications (issue 12)
+    &kLighttpdDecoder,
+    &kPhpDecoder,
+    &kWebappAuthDecoder,
 };
 
 }  // namespace

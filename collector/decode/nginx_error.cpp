@@ -4,8 +4,8 @@
 #include <string>
 
 #include "collector/decode/access_log.h"
-#include "collector/decode/apache_error.h"
 #include "collector/decode/text.h"
+#include "collector/decode/web_error.h"
 
 namespace soc {
 namespace {
@@ -107,6 +107,8 @@ bool decode_nginx_error(string_view line, const ReadTime& read, Fields& f,
     }
   }
   set_modsecurity_fields(message, f);
+  set_php_fields(message, f);
+  set_web_error_fields(message, f);
   time = when;
   return true;
 }

@@ -11,7 +11,8 @@
 namespace soc {
 
 // A '['-led line as an Apache error line, else an nginx one; any other as an access line (any
-// NCSA common / combined form), else an nginx error line. False when none of them matches.
+// NCSA common / combined form), else an nginx or lighttpd error line; failing those, a PHP line
+// (php.h) or a web application's login line (webapp_auth.h). False when none of them matches.
 bool decode_web(std::string_view msg, const ReadTime& read, Fields& fields,
                 std::optional<SysTime>& time);
 

@@ -240,11 +240,11 @@ using ExactRefs =
 // this is (an access-log GET, an sshd line, an audited exec), not that something is amiss.
 bool few_values(std::string_view field) {
   static constexpr std::string_view kFields[] = {
-      "process.name",     "http.request.method", "http.response.status_code",
-      "event.outcome",    "event.kind",          "event.category",
-      "event.type",       "network.transport",   "auditd.records",
-      "auditd.type",      "log.level",           "log.file.path",
-      "network.direction"};
+      "process.name",      "http.request.method", "http.response.status_code",
+      "event.outcome",     "event.kind",          "event.category",
+      "event.type",        "network.transport",   "auditd.records",
+      "auditd.type",       "log.level",           "log.file.path",
+      "network.direction", "event.dataset"};
   return std::find(std::begin(kFields), std::end(kFields), field) != std::end(kFields);
 }
 

@@ -11,6 +11,7 @@
 
 #include "collector/detect/condition.h"
 #include "collector/detect/engine.h"
+#include "common/event_dataset.h"
 #include "common/yaml_file.h"
 
 namespace soc {
@@ -31,6 +32,9 @@ bool is_digit(char c) {
 }
 
 // --- log sources and field mappings ------------------------------------------------------------
+
+std::string scalar_or_empty(const YAML::Node& n);
+std::vector<std::string> string_items(const YAML::Node& n);
 
 const std::vector<std::string> kSshd = {"sshd", "sshd-session", "sshd-auth"};
 
@@ -121,10 +125,82 @@ const SigmaSource& web_source(const std::string& name) {
       {"dst_ip", "access logs do not record the destination address"},
       {"r-dns", "access logs do not record the destination name"},
       {"cs-bytes", "access logs do not record the request size"}};
-  static const SigmaSource webserver{"webserver", kFields, kRefused,
-                                     "",          {},      "http.response.status_code"};
-  static const SigmaSource proxy{"proxy", kFields, kRefused, "", {}, "http.response.status_code"};
+  // event.dataset as the decoders set it (collector/decode/web.h): an access line of a web
+  // server, of a proxy (squid, haproxy, or a file whose path names one).
+  static const SigmaSource webserver{
+      "webserver", kFields, kRefused, "", {}, "", {std::string(kDatasetWebAccess)}};
+  static const SigmaSource proxy{
+      "proxy", kFields, kRefused, "", {}, "", {std::string(kDatasetProxyAccess)}};
+  static const SigmaSource proxy_and_webserver{
+      "proxy+webserver",
+      kFields,
+      kRefused,
+      "",
+      {},
+      "",
+      {std::string(kDatasetProxyAccess), std::string(kDatasetWebAccess)}};
+  if (name == "proxy+webserver") return proxy_and_webserver;
   return name == "proxy" ? proxy : webserver;
+}
+
+// Sigma fields of a web request itself (not of the client that sent it): a rule on these alone
+// describes the same request at a proxy and at the web server that receives it.
+bool is_request_field(const std::string& field) {
+  static const std::set<std::string> kRequest = {
+      "c-uri",     "cs-uri",    "c-uri-query", "cs-uri-query", "c-uri-stem", "cs-uri-stem",
+      "cs-method", "sc-status", "cs-host",     "cs-version",   "keywords"};
+  return kRequest.count(field) > 0;
+}
+
+// The Sigma field names a detection section uses ("keywords" for keyword lists).
+std::set<std::string> detection_fields(const YAML::Node& det) {
+  std::set<std::string> out;
+  for (const auto& kv : det) {
+    if (kv.first.Scalar() == "condition") continue;
+    const YAML::Node sel = kv.second;
+    const auto add_map = [&](const YAML::Node& m) {
+      for (const auto& f : m) {
+        const std::string key = f.first.Scalar();
+        out.insert(key.substr(0, key.find('|')));
+      }
+    };
+    if (sel.IsMap()) {
+      add_map(sel);
+    } else if (sel.IsSequence()) {
+      for (const auto& item : sel) {
+        if (item.IsMap()) {
+          add_map(item);
+        } else {
+          out.insert("keywords");
+        }
+      }
+    } else {
+      out.insert("keywords");
+    }
+  }
+  return out;
+}
+
+// Whether a proxy rule also means an attack on web servers: it detects an exploit's request
+// (tagged initial access and a CVE, or titled as an exploit), not a compromised client's
+// traffic (command and control, malware downloads, user agents), and looks at request fields
+// only. Then the reason, for the importer's report; else empty.
+std::string proxy_rule_maps_to_webserver(const YAML::Node& root, const YAML::Node& det) {
+  bool initial_access = false, c2 = false, cve = false;
+  for (const auto& tag : string_items(root["tags"])) {
+    initial_access = initial_access || tag == "attack.initial-access" || tag == "attack.t1190";
+    c2 = c2 || tag == "attack.command-and-control" || tag == "attack.command_and_control";
+    cve = cve || tag.rfind("cve.", 0) == 0;
+  }
+  std::string title = scalar_or_empty(root["title"]);
+  for (char& c : title) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool exploit =
+      cve || title.find("exploit") != std::string::npos || title.find("cve-") != std::string::npos;
+  if (!initial_access || c2 || !exploit) return {};
+  for (const auto& field : detection_fields(det)) {
+    if (!is_request_field(field)) return {};
+  }
+  return "proxy -> proxy+webserver: an exploit request (initial access) on request fields only";
 }
 
 const SigmaSource* service_source(const std::string& service) {
@@ -142,8 +218,12 @@ const SigmaSource* service_source(const std::string& service) {
     m["cron"] = SigmaSource{"cron", {}, {}, "", {"cron", "CRON", "crond"}, ""};
     m["auth"] = SigmaSource{"auth", {}, {}, "", {}, ""};
     m["syslog"] = SigmaSource{"syslog", {}, {}, "", {}, ""};
-    m["apache"] = SigmaSource{"apache", {}, {}, "", {}, ""};
-    m["nginx"] = SigmaSource{"nginx", {}, {}, "", {}, ""};
+    // Keyword rules over the servers' error logs (and access logs: Sigma's apache / nginx
+    // services name the server, not the file).
+    const std::vector<std::string> web_logs = {std::string(kDatasetWebError),
+                                               std::string(kDatasetWebAccess)};
+    m["apache"] = SigmaSource{"apache", {}, {}, "", {}, "", web_logs};
+    m["nginx"] = SigmaSource{"nginx", {}, {}, "", {}, "", web_logs};
     return m;
   }();
   const auto it = kServices.find(service);
@@ -753,7 +833,9 @@ SigmaConverted convert(const std::string& text, const std::string& id,
       sigma_source(scalar_or_empty(ls["product"]), scalar_or_empty(ls["category"]),
                    scalar_or_empty(ls["service"]));
   if (!found.source) refuse("logsource", found.reason);
-  const SigmaSource& src = *found.source;
+  const std::string mapped_across =
+      found.source->name == "proxy" ? proxy_rule_maps_to_webserver(root, det) : std::string();
+  const SigmaSource& src = mapped_across.empty() ? *found.source : web_source("proxy+webserver");
 
   // Selections, in file order.
   std::vector<std::string> names;
@@ -801,9 +883,14 @@ SigmaConverted convert(const std::string& text, const std::string& id,
     CondParse p = parse_condition(condition);
     if (p.expr) condition = to_string(*p.expr);
   }
-  if (!src.programs.empty() || !src.present.empty()) {
+  if (!src.programs.empty() || !src.present.empty() || !src.datasets.empty()) {
     OutClause scope;
-    if (!src.programs.empty()) {
+    if (!src.datasets.empty()) {
+      scope.field = "event.dataset";
+      scope.kind = MatchKind::kEquals;
+      scope.values = src.datasets;
+      scope.nocase = false;
+    } else if (!src.programs.empty()) {
       scope.field = "process.name";
       scope.kind = MatchKind::kEquals;
       scope.values = src.programs;
@@ -899,7 +986,7 @@ SigmaConverted convert(const std::string& text, const std::string& id,
   if (Status patterns = check_rule_patterns(loaded->front()); !patterns.ok()) {
     refuse("regex", patterns.error());
   }
-  return SigmaConverted{id, std::move(yaml), std::move(loaded->front())};
+  return SigmaConverted{id, std::move(yaml), std::move(loaded->front()), mapped_across};
 }
 
 }  // namespace

@@ -28,6 +28,12 @@ struct SigmaSource {
   // lines). Without it a keyword rule for access logs would search every line of every log, and
   // the engine could not skip the rule's patterns on other events.
   std::string present;
+  // When set, the converted rule also requires event.dataset to be one of these: the name the
+  // decoders give the log a line came from (webserver.access, webserver.error, proxy.access), so
+  // that a rule written for proxy logs does not run on web-server access logs, whose fields have
+  // the same names but another meaning (a proxy's user agent is an inside client's, a web
+  // server's is an internet visitor's).
+  std::vector<std::string> datasets;
 };
 
 // The log source our converter uses for a Sigma `logsource` (product / category / service), or
@@ -43,6 +49,10 @@ struct SigmaConverted {
   std::string id;    // our rule id
   std::string yaml;  // the rule in our language, with a header naming source and author
   Rule rule;         // the same rule loaded back through load_rules_text
+  // Set when the rule was mapped onto log sources beyond its own, saying which and why: a proxy
+  // rule for an exploit's request (initial access, request fields only) also runs on web-server
+  // access logs, where the same request means the same attack. Empty otherwise.
+  std::string mapped_across;
 };
 
 struct SigmaRefusal {

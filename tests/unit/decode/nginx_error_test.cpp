@@ -86,7 +86,8 @@ TEST(DecodeNginxError, ModSecurityAndBasicAuth) {
       "203.0.113.7, server: portal.example, request: \"GET /admin/ HTTP/1.1\", host: \"x\"",
       kHanoi, g, t));
   EXPECT_EQ(g.get("user.name"), "admin");
-  EXPECT_EQ(g.get("event.action"), Opt());
+  EXPECT_EQ(g.get("event.action"), "http_auth");  // web_error.h: one action for every server
+  EXPECT_EQ(g.get("event.outcome"), "failure");
   Fields h;
   ASSERT_TRUE(decode_nginx_error(
       "2026/11/23 12:00:20 [error] 1123#1123: *52 user \"bob\" was not found in "

@@ -92,6 +92,7 @@ TEST(SigmaConvert, WildcardsBecomeEscapedRegexes) {
   EXPECT_EQ(c.rule.rule.severity, Severity::kHigh);
   const auto req = [](const std::string& q, const std::string& ip) {
     return event({{"url.query", q},
+                  {"event.dataset", "webserver.access"},
                   {"http.response.status_code", "200"},
                   {"http.request.method", "get"},
                   {"source.ip", ip}});
@@ -138,6 +139,32 @@ TEST(SigmaConvert, ConditionsQuantifiersAndFieldsUsedTwice) {
   EXPECT_FALSE(fires(c, proc("/usr/bin/wget", "wget http://x", "bob", "/opt/updater/bin")));
 }
 
+TEST(SigmaConvert, ProxyRulesRunOnProxyLogsOnly) {
+  // A proxy's user agent is an inside client's: on a web server's access log (internet visitors)
+  // the same list means nothing, so the rule stays on proxy logs (issue 12).
+  const Converted ua = must_convert("convert/proxy_ua.yml");
+  ASSERT_TRUE(ua.engine);
+  EXPECT_TRUE(ua.rule.mapped_across.empty());
+  const auto access = [](const std::string& dataset) {
+    return event({{"user_agent.original", "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)"},
+                  {"url.path", "/+CSCOE+/saml/sp/acs"},
+                  {"http.request.method", "POST"},
+                  {"http.response.status_code", "200"},
+                  {"event.dataset", dataset}});
+  };
+  EXPECT_TRUE(fires(ua, access("proxy.access")));
+  EXPECT_FALSE(fires(ua, access("webserver.access")));
+  // An exploit's request means the same attack at the proxy and at the web server it targets:
+  // the importer maps such rules across and says so.
+  const Converted exploit = must_convert("convert/proxy_exploit.yml");
+  ASSERT_TRUE(exploit.engine);
+  EXPECT_TRUE(contains(exploit.rule.mapped_across, "proxy+webserver"))
+      << exploit.rule.mapped_across;
+  EXPECT_TRUE(fires(exploit, access("proxy.access")));
+  EXPECT_TRUE(fires(exploit, access("webserver.access")));
+  EXPECT_FALSE(fires(exploit, access("webserver.error")));
+}
+
 TEST(SigmaConvert, Encodings) {
   const Converted c = must_convert("convert/encodings.yml");
   ASSERT_TRUE(c.engine);
@@ -160,14 +187,16 @@ TEST(SigmaConvert, RegexCidrNullExists) {
   const Converted c = must_convert("convert/re_cidr_null_exists.yml");
   ASSERT_TRUE(c.engine);
   const auto web = [](const std::string& ua, const std::string& ip, bool referrer, bool user) {
-    // Every access-log line has a status: it marks the web server log source.
-    Event e = event(
-        {{"user_agent.original", ua}, {"source.ip", ip}, {"http.response.status_code", "200"}});
+    // The web decoder names the log source of every access-log line (event.dataset).
+    Event e = event({{"user_agent.original", ua},
+                     {"source.ip", ip},
+                     {"event.dataset", "webserver.access"},
+                     {"http.response.status_code", "200"}});
     if (referrer) e.fields.set("http.request.referrer", "https://example.org/");
     if (user) e.fields.set("user.name", "alice");
     return e;
   };
-  // A line from another log (no status) is not a web server event, whatever it holds.
+  // A line from another log is not a web server event, whatever it holds.
   EXPECT_FALSE(fires(
       c, event({{"user_agent.original", "python-requests/2.31"}, {"source.ip", "192.0.2.77"}})));
   EXPECT_TRUE(fires(c, web("Python-Requests/2.31", "192.0.2.77", false, false)));  // re|i
@@ -247,7 +276,7 @@ TEST(SigmaConvert, EveryFixtureUnderConvertConverts) {
     ASSERT_TRUE(o.converted) << e.path() << ": " << o.refusal.reason;
     all.push_back(o.converted->rule);
   }
-  EXPECT_EQ(all.size(), 8u);
+  EXPECT_EQ(all.size(), 10u);
   auto en = Engine::build(std::move(all));
   EXPECT_TRUE(en.ok()) << (en.ok() ? "" : en.error());
 }
