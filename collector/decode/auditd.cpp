@@ -249,8 +249,11 @@ struct Record {
   void finish_execve() {
     if (args.empty()) return;
     std::string line;
+    std::vector<std::string> seen;
+    seen.reserve(args.size());
     for (size_t i = 0; i < args.size(); ++i) {
       if (!arg_seen[i]) continue;
+      seen.push_back(args[i]);
       if (!line.empty()) line += ' ';
       line += args[i];
       if (i < kMaxArgFields) {
@@ -261,6 +264,7 @@ struct Record {
       }
     }
     f.set("process.command_line", std::move(line));
+    f.set("process.args", text::json_string_array(seen.data(), seen.size()));
   }
 };
 

@@ -30,7 +30,8 @@ namespace soc {
 //   name      "file.path" (PATH, AVC)       proctitle "process.title"
 //   unit      "service.name"                argc   "process.args_count" (EXECVE)
 //   EXECVE a0..aN (and the aN[i] pieces of long arguments) joined with spaces into
-//   "process.command_line"; the first 16 also as "auditd.data.aN".
+//   "process.command_line", as a JSON array of strings into "process.args"; the first 16 also
+//   as "auditd.data.aN".
 //   enriched AUID / UID / EUID / GID   "user.audit.name" / "user.name" (unless acct set it) /
 //                                      "user.effective.name" / "group.name"
 //   any other key "auditd.data.KEY" (raw value, quotes removed; at most 32 of them).
