@@ -57,7 +57,11 @@ std::string host_key(const Fields& f) {
 bool AuditAssembler::take(Event& e) {
   const auto type = e.fields.get("auditd.type");
   const auto serial = e.fields.get("auditd.id");
-  if (!type || !serial) return false;
+  if (!type || !serial) {
+    // Already joined at the source (laurel's JSON events): only the process table's part.
+    if (serial && e.fields.get("auditd.records")) complete(e);
+    return false;
+  }
   const std::string record_type(*type);
 
   std::string key = stream_key(e);

@@ -44,7 +44,9 @@ class AuditAssembler {
       : max_pending_(max_pending), processes_(processes) {}
 
   // When `e` is an audit record, takes it (e is left empty) and returns true; completed events
-  // are then in ready(). Returns false, leaving `e` alone, for any other event.
+  // are then in ready(). Returns false for any other event, leaving it alone except that an
+  // event joined at the source (laurel: "auditd.id" and "auditd.records" without "auditd.type")
+  // passes through the process table as a completed event would.
   bool take(Event& e);
   // Releases every pending event to ready().
   void flush();

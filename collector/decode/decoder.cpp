@@ -13,6 +13,7 @@
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
+#include "collector/decode/laurel.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
@@ -81,7 +82,9 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
                      std::optional<SysTime>& time) {
   if (msg.empty()) return false;
   const char c = msg.front();
-  if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
+  if (c == '{' || c == '@') {
+    return looks_like_json(msg) && (decode_laurel(msg, f, time) || decode_json(msg, f, time));
+  }
   if (c == 'p' && decode_pam(msg, f)) return true;
   if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
     if (decode_auditd(msg, f, time)) return true;

@@ -19,13 +19,14 @@ extern const DecoderSpec kAuditdDecoder;    // auditd.cpp
 extern const DecoderSpec kFirewallDecoder;  // firewall.cpp
 extern const DecoderSpec kWebDecoder;       // web.cpp
 extern const DecoderSpec kJsonDecoder;      // json.cpp
+extern const DecoderSpec kLaurelDecoder;    // laurel.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 11> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 12> kBuiltin = {
     &kSshdDecoder,     &kSudoDecoder,  &kSuDecoder,   &kAccountDecoder,
     &kCronDecoder,     &kLoginDecoder, &kPamDecoder,  &kAuditdDecoder,
-    &kFirewallDecoder, &kWebDecoder,   &kJsonDecoder,
+    &kFirewallDecoder, &kWebDecoder,   &kJsonDecoder, &kLaurelDecoder,
 };
 
 }  // namespace

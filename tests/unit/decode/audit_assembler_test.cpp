@@ -275,6 +275,20 @@ TEST(AuditAssembler, AFailedExecveTeachesNothingAndHostsStayApart) {
   EXPECT_EQ(field(a.ready()[0], "process.parent.executable"), "<unset>");
 }
 
+TEST(AuditAssembler, LaurelEventsPassThroughTheProcessTable) {
+  AuditAssembler a;
+  Event parent = decoded(
+      R"({"ID":"1795410600.100:1160","SYSCALL":{"syscall":59,"success":"yes","ppid":1,"pid":7654,"uid":33,"comm":"php-fpm8.2","exe":"/usr/sbin/php-fpm8.2"},"EXECVE":{"argc":2,"ARGV":["php-fpm: pool www","--nodaemonize"]}})");
+  EXPECT_FALSE(a.take(parent));  // already joined: passes through
+  Event child = decoded(
+      R"({"ID":"1795410600.848:1162","SYSCALL":{"syscall":59,"success":"yes","ppid":7654,"pid":7655,"uid":33,"comm":"sh","exe":"/usr/bin/dash","PPID":{"comm":"php-fpm8.2","exe":"/usr/sbin/php-fpm8.2","ppid":1}},"EXECVE":{"argc":3,"ARGV":["sh","-c","id"]}})");
+  EXPECT_FALSE(a.take(child));
+  EXPECT_EQ(field(child, "process.parent.executable"), "/usr/sbin/php-fpm8.2");
+  EXPECT_EQ(field(child, "process.parent.command_line"), "php-fpm: pool www --nodaemonize");
+  EXPECT_EQ(a.processes().size(), 2u);
+  EXPECT_TRUE(a.ready().empty());
+}
+
 TEST(AuditAssembler, TheProcessTableIsBounded) {
   AuditAssembler a(16, {.per_host = 2, .hosts = 1});
   for (int i = 0; i < 5; ++i) {
