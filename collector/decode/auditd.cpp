@@ -380,6 +380,10 @@ struct Record {
       f.set("user.effective.name", v.text);
     } else if (key == "GID") {
       f.set("group.name", v.text);
+    } else if (key == "SYSCALL") {
+      // The syscall's name (execve, memfd_create): what ausearch -i shows and Sigma's auditd
+      // rules match as SYSCALL.
+      f.set("auditd.data.SYSCALL", v.text);
     }
   }
 

@@ -33,7 +33,8 @@ namespace soc {
 //   "process.command_line", as a JSON array of strings into "process.args"; the first 16 also
 //   as "auditd.data.aN".
 //   enriched AUID / UID / EUID / GID   "user.audit.name" / "user.name" (unless acct set it) /
-//                                      "user.effective.name" / "group.name"
+//                                      "user.effective.name" / "group.name"; enriched SYSCALL
+//                                      (the syscall's name) "auditd.data.SYSCALL"
 //   any other key "auditd.data.KEY" (raw value, quotes removed; at most 32 of them).
 // Record types (numbers named after libaudit's table) also get "event.category" and, when no op=
 // set it, "event.action": USER_AUTH / USER_LOGIN / ANOM_LOGIN_* authentication; ADD_USER,
