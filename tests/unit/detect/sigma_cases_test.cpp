@@ -1,7 +1,7 @@
-// SigmaHQ's Linux process_creation rules (copied into tests/data/sigma/linux, authors kept as
-// DRL 1.1 asks), converted by convert_sigma, raise an alert on raw auditd events and stay quiet
-// on benign ones. The events go through the real Decoder and the AuditAssembler, whose process
-// table gives the child's event its parent's program and command line (ParentImage,
+// SigmaHQ's Linux process_creation and auditd rules (copied into tests/data/sigma/linux, authors
+// kept as DRL 1.1 asks), converted by convert_sigma, raise an alert on raw auditd events and stay
+// quiet on benign ones. The events go through the real Decoder and the AuditAssembler, whose
+// process table gives the child's event its parent's program and command line (ParentImage,
 // ParentCommandLine). Cases: tests/sigma_cases/*.yml (format in tests/sigma_cases/README.md).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -98,7 +98,7 @@ size_t raised(const Engine& engine, const std::string& rule_id,
   return n;
 }
 
-TEST(SigmaCases, EveryProcessCreationRuleConvertsFiresAndStaysQuiet) {
+TEST(SigmaCases, EveryCopiedRuleConvertsFiresAndStaysQuiet) {
   const auto cases = load_cases();
   ASSERT_FALSE(cases.empty());
   std::set<std::string> covered;
