@@ -68,6 +68,7 @@ Pipeline::Pipeline(Key, const CollectorConfig& config, std::unique_ptr<Decoder> 
       batch_max_(config.batch_max),
       store_(store),
       decoder_(std::move(decoder)),
+      assembler_(16, config.audit_processes),
       engine_(std::move(engine)),
       detector_(std::make_unique<Detector>(*engine_)),
       group_(config.group),
