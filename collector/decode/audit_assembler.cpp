@@ -169,9 +169,10 @@ void AuditAssembler::complete(Event& e) {
   }
   const auto pid = f.get("process.pid");
   const auto exe = f.get("process.executable");
-  // A failed execve leaves the process running its old program.
-  if (!pid || !exe || f.get("event.outcome") == "failure") return;
+  if (!pid || !exe) return;
   if (executed) {
+    // A failed execve leaves the process running its old program.
+    if (f.get("event.outcome") == "failure") return;
     processes_.remember(host, *pid, *exe, f.get("process.command_line").value_or(""));
     return;
   }

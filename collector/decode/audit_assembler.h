@@ -32,8 +32,8 @@ namespace soc {
 // "event.action" executed, "process.command_line" from EXECVE (PROCTITLE when EXECVE had no
 // arguments). Every completed SYSCALL event also passes through a per-host ProcessTable (host:
 // agent.id, host.name, auditd.node): its "process.parent.executable" and
-// "process.parent.command_line" are what the table knows of "process.parent.pid", and a
-// successful event then teaches the table what its pid runs (an execve: the new program and its
+// "process.parent.command_line" are what the table knows of "process.parent.pid", and the
+// event then teaches the table what its pid runs (a successful execve: the new program and its
 // command line; any other syscall: the executable and, when new, the PROCTITLE). The table outlives
 // flush(): parents are usually started long before their children. At most `max_pending` events
 // wait per stream (the oldest is released first), and flush() releases everything: the pipeline
