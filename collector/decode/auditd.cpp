@@ -138,6 +138,7 @@ constexpr auto kTypeMeanings = std::to_array<TypeMeaning>({
     {"USER_LOGIN", "authentication", "user_login"},
     {"USER_ACCT", "authentication", "user_acct"},
     {"GRP_AUTH", "authentication", "group_auth"},
+    {"USER_ERR", "authentication", "user_err"},
     {"ANOM_LOGIN_FAILURES", "authentication", "login_failures_exceeded"},
     {"ANOM_LOGIN_", "authentication", "login_anomaly"},
     {"ADD_USER", "iam", "user_created"},

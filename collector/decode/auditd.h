@@ -37,8 +37,8 @@ namespace soc {
 //                                      (the syscall's name) "auditd.data.SYSCALL"
 //   any other key "auditd.data.KEY" (raw value, quotes removed; at most 32 of them).
 // Record types (numbers named after libaudit's table) also get "event.category" and, when no op=
-// set it, "event.action": USER_AUTH / USER_LOGIN / ANOM_LOGIN_* authentication; ADD_USER,
-// DEL_USER, ADD_GROUP, USER_MGMT, GRP_MGMT, USER_CHAUTHTOK, ACCT_LOCK, ROLE_ASSIGN,
+// set it, "event.action": USER_AUTH / USER_LOGIN / USER_ERR / ANOM_LOGIN_* authentication;
+// ADD_USER, DEL_USER, ADD_GROUP, USER_MGMT, GRP_MGMT, USER_CHAUTHTOK, ACCT_LOCK, ROLE_ASSIGN,
 // USER_ROLE_CHANGE ... iam (user_created, role_changed, ...); ANOM_PROMISCUOUS network
 // (promiscuous_mode); ANOM_ABEND process (process_crashed); other ANOM_* intrusion_detection;
 // DAEMON_* host (daemon_end, ...); MAC_*, AVC, SELINUX_ERR configuration (access_denied, ...).
