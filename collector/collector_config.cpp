@@ -161,7 +161,19 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
       parse_decoder_limits(path, dec, c.decoder_limits);
     }
     if (const auto d = root["detect"]) {
-      yaml_check_keys(path, d, {"batch_max", "future_tolerance"});
+      yaml_check_keys(path, d,
+                      {"batch_max", "future_tolerance", "audit_processes_per_host", "audit_hosts"});
+      if (const auto n = d["audit_processes_per_host"]) {
+        const auto v = yaml_int(path, n, "'detect.audit_processes_per_host'");
+        if (v < 1 || v > 1000000)
+          yaml_fail(path, n, "'audit_processes_per_host' must be 1 .. 1000000");
+        c.audit_processes.per_host = static_cast<size_t>(v);
+      }
+      if (const auto n = d["audit_hosts"]) {
+        const auto v = yaml_int(path, n, "'detect.audit_hosts'");
+        if (v < 1 || v > 100000) yaml_fail(path, n, "'audit_hosts' must be 1 .. 100000");
+        c.audit_processes.hosts = static_cast<size_t>(v);
+      }
       if (const auto ft = d["future_tolerance"]) {
         const auto s = yaml_duration_seconds(path, ft, "'detect.future_tolerance'");
         if (s < 0 || s > 7 * 86400) yaml_fail(path, ft, "'future_tolerance' must be 0s .. 7d");

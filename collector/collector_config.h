@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "collector/decode/process_table.h"
 #include "collector/decode/user_decoder.h"
 #include "common/kafka.h"
 #include "common/result.h"
@@ -41,6 +42,9 @@ struct CollectorConfig {
   UserDecoders::Limits decoder_limits;
   // detect.future_tolerance: a line's time further ahead of the read time is not believed.
   std::chrono::seconds future_tolerance{300};
+  // detect.audit_processes_per_host / detect.audit_hosts: the pid -> program table that gives
+  // audit execve events their parent (collector/decode/process_table.h).
+  ProcessTableLimits audit_processes;
 };
 
 // Relative paths in the file are taken relative to the file's own directory, so a config that

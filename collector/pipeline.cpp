@@ -68,6 +68,7 @@ Pipeline::Pipeline(Key, const CollectorConfig& config, std::unique_ptr<Decoder> 
       batch_max_(config.batch_max),
       store_(store),
       decoder_(std::move(decoder)),
+      assembler_(16, config.audit_processes),
       engine_(std::move(engine)),
       detector_(std::make_unique<Detector>(*engine_)),
       group_(config.group),
@@ -426,11 +427,14 @@ void Pipeline::log_counters() const {
   spdlog::info(
       "counters: events={} bad_events={} detections={} evicted_groups={} lost_events={} "
       "offset_resets={} foreign_members={} stalls={} future_events={} user_decoder_slow={} "
-      "user_decoder_disabled={}",
+      "user_decoder_disabled={} audit_processes={} audit_process_evictions={} "
+      "audit_host_evictions={}",
       counters_.events, counters_.bad_events, counters_.detections, evicted_groups(),
       counters_.lost_events, counters_.offset_resets + offset_resets_.load(),
       counters_.foreign_members, counters_.stalls, future_before_ + detector_->future_events(),
-      decoder_slow_before_ + decoders.slow, decoder_disabled_before_ + decoders.disabled);
+      decoder_slow_before_ + decoders.slow, decoder_disabled_before_ + decoders.disabled,
+      assembler_.processes().size(), assembler_.processes().evicted(),
+      assembler_.processes().hosts_evicted());
 }
 
 Status Pipeline::run(const std::atomic<bool>& stop, std::atomic<bool>* reload,

@@ -31,12 +31,37 @@ bool is_argument(std::string_view name) {
   return text::consume(name, "auditd.data.a") && text::all_digits(name);
 }
 
+// True when `records` ("SYSCALL EXECVE CWD ...") holds the record type `type`.
+bool has_record(std::string_view records, std::string_view type) {
+  for (size_t at = records.find(type); at != std::string_view::npos;
+       at = records.find(type, at + 1)) {
+    const size_t end = at + type.size();
+    if ((at == 0 || records[at - 1] == ' ') && (end == records.size() || records[end] == ' ')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string host_key(const Fields& f) {
+  std::string key;
+  for (std::string_view name : {"agent.id", "host.name", "auditd.node"}) {
+    key += f.get(name).value_or("");
+    key += '\x1f';
+  }
+  return key;
+}
+
 }  // namespace
 
 bool AuditAssembler::take(Event& e) {
   const auto type = e.fields.get("auditd.type");
   const auto serial = e.fields.get("auditd.id");
-  if (!type || !serial) return false;
+  if (!type || !serial) {
+    // Already joined at the source (laurel's JSON events): only the process table's part.
+    if (serial && e.fields.get("auditd.records")) complete(e);
+    return false;
+  }
   const std::string record_type(*type);
 
   std::string key = stream_key(e);
@@ -119,7 +144,47 @@ void AuditAssembler::merge(Pending& into, Event& record, std::string_view type) 
   into.event.time_untrusted = into.event.time_untrusted || record.time_untrusted;
 }
 
+void AuditAssembler::complete(Event& e) {
+  Fields& f = e.fields;
+  const std::string records(f.get("auditd.records").value_or(""));
+  const bool executed = has_record(records, "EXECVE");
+  if (executed) {
+    if (!f.get("process.command_line")) {
+      if (const auto title = f.get("process.title")) f.set("process.command_line", *title);
+    }
+    if (!f.get("event.category")) f.set("event.category", "process");
+    if (!f.get("event.action")) f.set("event.action", "executed");
+  }
+  if (!has_record(records, "SYSCALL")) return;
+  const std::string host = host_key(f);
+  if (const auto ppid = f.get("process.parent.pid")) {
+    if (const ProcessTable::Process* parent = processes_.find(host, *ppid)) {
+      if (!parent->executable.empty() && !f.get("process.parent.executable")) {
+        f.set("process.parent.executable", parent->executable);
+      }
+      if (!parent->command_line.empty() && !f.get("process.parent.command_line")) {
+        f.set("process.parent.command_line", parent->command_line);
+      }
+    }
+  }
+  const auto pid = f.get("process.pid");
+  const auto exe = f.get("process.executable");
+  if (!pid || !exe) return;
+  if (executed) {
+    // A failed execve leaves the process running its old program.
+    if (f.get("event.outcome") == "failure") return;
+    processes_.remember(host, *pid, *exe, f.get("process.command_line").value_or(""));
+    return;
+  }
+  // Another syscall: the program is known, the arguments only as far as PROCTITLE shows them,
+  // which the command line of an execve already seen for this program beats.
+  const ProcessTable::Process* known = processes_.find(host, *pid);
+  if (known != nullptr && known->executable == *exe) return;
+  processes_.remember(host, *pid, *exe, f.get("process.title").value_or(""));
+}
+
 void AuditAssembler::release(Stream& s, size_t index) {
+  complete(s.events[index].event);
   ready_.push_back(std::move(s.events[index].event));
   s.events.erase(s.events.begin() + static_cast<std::ptrdiff_t>(index));
 }

@@ -21,23 +21,161 @@ constexpr size_t kMaxArgs = 4096;  // EXECVE argument indexes past this are igno
 struct TypeName {
   string_view number, name;
 };
-// The kernel writes record types as numbers; audit.log names them. The ones a SOC looks at.
-constexpr std::array<TypeName, 41> kTypeNames = {{
-    {"1100", "USER_AUTH"},    {"1101", "USER_ACCT"},       {"1102", "USER_MGMT"},
-    {"1103", "CRED_ACQ"},     {"1104", "CRED_DISP"},       {"1105", "USER_START"},
-    {"1106", "USER_END"},     {"1107", "USER_AVC"},        {"1108", "USER_CHAUTHTOK"},
-    {"1109", "USER_ERR"},     {"1110", "CRED_REFRESH"},    {"1111", "USYS_CONFIG"},
-    {"1112", "USER_LOGIN"},   {"1113", "USER_LOGOUT"},     {"1114", "ADD_USER"},
-    {"1115", "DEL_USER"},     {"1116", "ADD_GROUP"},       {"1117", "DEL_GROUP"},
-    {"1123", "USER_CMD"},     {"1124", "USER_TTY"},        {"1125", "CHUSER_ID"},
-    {"1127", "SYSTEM_BOOT"},  {"1128", "SYSTEM_SHUTDOWN"}, {"1130", "SERVICE_START"},
-    {"1131", "SERVICE_STOP"}, {"1132", "GRP_MGMT"},        {"1300", "SYSCALL"},
-    {"1302", "PATH"},         {"1305", "CONFIG_CHANGE"},   {"1306", "SOCKADDR"},
-    {"1307", "CWD"},          {"1309", "EXECVE"},          {"1320", "EOE"},
-    {"1326", "SECCOMP"},      {"1327", "PROCTITLE"},       {"1400", "AVC"},
-    {"1401", "SELINUX_ERR"},  {"1404", "MAC_STATUS"},      {"1700", "ANOM_PROMISCUOUS"},
-    {"1701", "ANOM_ABEND"},   {"1702", "ANOM_LINK"},
-}};
+// The kernel writes record types as numbers; audit.log names them (libaudit's table). The ones a
+// SOC looks at.
+constexpr auto kTypeNames = std::to_array<TypeName>({
+    {"1100", "USER_AUTH"},
+    {"1101", "USER_ACCT"},
+    {"1102", "USER_MGMT"},
+    {"1103", "CRED_ACQ"},
+    {"1104", "CRED_DISP"},
+    {"1105", "USER_START"},
+    {"1106", "USER_END"},
+    {"1107", "USER_AVC"},
+    {"1108", "USER_CHAUTHTOK"},
+    {"1109", "USER_ERR"},
+    {"1110", "CRED_REFRESH"},
+    {"1111", "USYS_CONFIG"},
+    {"1112", "USER_LOGIN"},
+    {"1113", "USER_LOGOUT"},
+    {"1114", "ADD_USER"},
+    {"1115", "DEL_USER"},
+    {"1116", "ADD_GROUP"},
+    {"1117", "DEL_GROUP"},
+    {"1118", "DAC_CHECK"},
+    {"1119", "CHGRP_ID"},
+    {"1121", "TRUSTED_APP"},
+    {"1122", "USER_SELINUX_ERR"},
+    {"1123", "USER_CMD"},
+    {"1124", "USER_TTY"},
+    {"1125", "CHUSER_ID"},
+    {"1126", "GRP_AUTH"},
+    {"1127", "SYSTEM_BOOT"},
+    {"1128", "SYSTEM_SHUTDOWN"},
+    {"1129", "SYSTEM_RUNLEVEL"},
+    {"1130", "SERVICE_START"},
+    {"1131", "SERVICE_STOP"},
+    {"1132", "GRP_MGMT"},
+    {"1133", "GRP_CHAUTHTOK"},
+    {"1134", "MAC_CHECK"},
+    {"1135", "ACCT_LOCK"},
+    {"1136", "ACCT_UNLOCK"},
+    {"1137", "USER_DEVICE"},
+    {"1138", "SOFTWARE_UPDATE"},
+    {"1200", "DAEMON_START"},
+    {"1201", "DAEMON_END"},
+    {"1202", "DAEMON_ABORT"},
+    {"1203", "DAEMON_CONFIG"},
+    {"1204", "DAEMON_RECONFIG"},
+    {"1205", "DAEMON_ROTATE"},
+    {"1206", "DAEMON_RESUME"},
+    {"1207", "DAEMON_ACCEPT"},
+    {"1208", "DAEMON_CLOSE"},
+    {"1209", "DAEMON_ERR"},
+    {"1300", "SYSCALL"},
+    {"1302", "PATH"},
+    {"1303", "IPC"},
+    {"1304", "SOCKETCALL"},
+    {"1305", "CONFIG_CHANGE"},
+    {"1306", "SOCKADDR"},
+    {"1307", "CWD"},
+    {"1309", "EXECVE"},
+    {"1320", "EOE"},
+    {"1325", "NETFILTER_CFG"},
+    {"1326", "SECCOMP"},
+    {"1327", "PROCTITLE"},
+    {"1328", "FEATURE_CHANGE"},
+    {"1329", "REPLACE"},
+    {"1330", "KERN_MODULE"},
+    {"1331", "FANOTIFY"},
+    {"1400", "AVC"},
+    {"1401", "SELINUX_ERR"},
+    {"1402", "AVC_PATH"},
+    {"1403", "MAC_POLICY_LOAD"},
+    {"1404", "MAC_STATUS"},
+    {"1405", "MAC_CONFIG_CHANGE"},
+    {"1700", "ANOM_PROMISCUOUS"},
+    {"1701", "ANOM_ABEND"},
+    {"1702", "ANOM_LINK"},
+    {"1703", "ANOM_CREAT"},
+    {"1800", "INTEGRITY_DATA"},
+    {"1801", "INTEGRITY_METADATA"},
+    {"1802", "INTEGRITY_STATUS"},
+    {"1803", "INTEGRITY_HASH"},
+    {"1804", "INTEGRITY_PCR"},
+    {"1805", "INTEGRITY_RULE"},
+    {"2100", "ANOM_LOGIN_FAILURES"},
+    {"2101", "ANOM_LOGIN_TIME"},
+    {"2102", "ANOM_LOGIN_SESSIONS"},
+    {"2103", "ANOM_LOGIN_ACCT"},
+    {"2104", "ANOM_LOGIN_LOCATION"},
+    {"2105", "ANOM_MAX_DAC"},
+    {"2106", "ANOM_MAX_MAC"},
+    {"2107", "ANOM_AMTU_FAIL"},
+    {"2108", "ANOM_RBAC_FAIL"},
+    {"2109", "ANOM_RBAC_INTEGRITY_FAIL"},
+    {"2110", "ANOM_CRYPTO_FAIL"},
+    {"2111", "ANOM_ACCESS_FS"},
+    {"2112", "ANOM_EXEC"},
+    {"2113", "ANOM_MK_EXEC"},
+    {"2114", "ANOM_ADD_ACCT"},
+    {"2115", "ANOM_DEL_ACCT"},
+    {"2116", "ANOM_MOD_ACCT"},
+    {"2117", "ANOM_ROOT_TRANS"},
+    {"2300", "ROLE_ASSIGN"},
+    {"2301", "ROLE_REMOVE"},
+    {"2310", "ROLE_MODIFY"},
+});
+
+// What a record type is about, as ECS's event.category, and the event.action it gets when its
+// record has no op= of its own. First match wins: exact names, then prefixes ("ANOM_").
+struct TypeMeaning {
+  string_view type;  // a name, or a prefix ending in '_'
+  string_view category, action;
+};
+constexpr auto kTypeMeanings = std::to_array<TypeMeaning>({
+    {"USER_AUTH", "authentication", "user_auth"},
+    {"USER_LOGIN", "authentication", "user_login"},
+    {"USER_ACCT", "authentication", "user_acct"},
+    {"GRP_AUTH", "authentication", "group_auth"},
+    {"USER_ERR", "authentication", "user_err"},
+    {"ANOM_LOGIN_FAILURES", "authentication", "login_failures_exceeded"},
+    {"ANOM_LOGIN_", "authentication", "login_anomaly"},
+    {"ADD_USER", "iam", "user_created"},
+    {"DEL_USER", "iam", "user_deleted"},
+    {"ADD_GROUP", "iam", "group_created"},
+    {"DEL_GROUP", "iam", "group_deleted"},
+    {"USER_MGMT", "iam", "user_modified"},
+    {"GRP_MGMT", "iam", "group_modified"},
+    {"USER_CHAUTHTOK", "iam", "password_changed"},
+    {"GRP_CHAUTHTOK", "iam", "group_password_changed"},
+    {"ACCT_LOCK", "iam", "account_locked"},
+    {"ACCT_UNLOCK", "iam", "account_unlocked"},
+    {"ROLE_ASSIGN", "iam", "role_assigned"},
+    {"ROLE_REMOVE", "iam", "role_removed"},
+    {"ROLE_MODIFY", "iam", "role_modified"},
+    {"USER_ROLE_CHANGE", "iam", "role_changed"},
+    {"ANOM_ADD_ACCT", "iam", "user_created"},
+    {"ANOM_DEL_ACCT", "iam", "user_deleted"},
+    {"ANOM_MOD_ACCT", "iam", "user_modified"},
+    {"ANOM_ROOT_TRANS", "iam", "root_transition"},
+    {"ANOM_PROMISCUOUS", "network", "promiscuous_mode"},
+    {"ANOM_ABEND", "process", "process_crashed"},
+    {"ANOM_", "intrusion_detection", "anomaly"},
+    {"DAEMON_", "host", ""},  // action from the name: daemon_start, daemon_end, ...
+    {"MAC_", "configuration", ""},
+    {"AVC", "configuration", "access_denied"},
+    {"USER_AVC", "configuration", "access_denied"},
+    {"SELINUX_ERR", "configuration", "selinux_error"},
+    {"USER_SELINUX_ERR", "configuration", "selinux_error"},
+});
+
+const TypeMeaning* meaning_of(string_view type) {
+  for (const auto& m : kTypeMeanings) {
+    if (m.type.back() == '_' ? type.substr(0, m.type.size()) == m.type : type == m.type) return &m;
+  }
+  return nullptr;
+}
 
 string_view type_name(string_view type) {
   if (!text::all_digits(type)) return type;
@@ -243,14 +381,21 @@ struct Record {
       f.set("user.effective.name", v.text);
     } else if (key == "GID") {
       f.set("group.name", v.text);
+    } else if (key == "SYSCALL") {
+      // The syscall's name (execve, memfd_create): what ausearch -i shows and Sigma's auditd
+      // rules match as SYSCALL.
+      f.set("auditd.data.SYSCALL", v.text);
     }
   }
 
   void finish_execve() {
     if (args.empty()) return;
     std::string line;
+    std::vector<std::string> seen;
+    seen.reserve(args.size());
     for (size_t i = 0; i < args.size(); ++i) {
       if (!arg_seen[i]) continue;
+      seen.push_back(args[i]);
       if (!line.empty()) line += ' ';
       line += args[i];
       if (i < kMaxArgFields) {
@@ -261,6 +406,7 @@ struct Record {
       }
     }
     f.set("process.command_line", std::move(line));
+    f.set("process.args", text::json_string_array(seen.data(), seen.size()));
   }
 };
 
@@ -318,6 +464,16 @@ bool decode_auditd(string_view message, Fields& f, std::optional<SysTime>& time)
     for_each_kv(tail, [&](string_view k, const Value& v) { r.enriched(k, v); });
   }
   if (r.type == "EXECVE") r.finish_execve();
+  if (const TypeMeaning* m = meaning_of(r.type)) {
+    if (!f.get("event.category")) f.set("event.category", m->category);
+    if (!f.get("event.action")) {
+      if (!m->action.empty()) {
+        f.set("event.action", m->action);
+      } else {
+        f.set("event.action", text::to_lower(r.type));  // daemon_end, mac_status, ...
+      }
+    }
+  }
   time = when;
   return true;
 }

@@ -30,10 +30,18 @@ namespace soc {
 //   name      "file.path" (PATH, AVC)       proctitle "process.title"
 //   unit      "service.name"                argc   "process.args_count" (EXECVE)
 //   EXECVE a0..aN (and the aN[i] pieces of long arguments) joined with spaces into
-//   "process.command_line"; the first 16 also as "auditd.data.aN".
+//   "process.command_line", as a JSON array of strings into "process.args"; the first 16 also
+//   as "auditd.data.aN".
 //   enriched AUID / UID / EUID / GID   "user.audit.name" / "user.name" (unless acct set it) /
-//                                      "user.effective.name" / "group.name"
+//                                      "user.effective.name" / "group.name"; enriched SYSCALL
+//                                      (the syscall's name) "auditd.data.SYSCALL"
 //   any other key "auditd.data.KEY" (raw value, quotes removed; at most 32 of them).
+// Record types (numbers named after libaudit's table) also get "event.category" and, when no op=
+// set it, "event.action": USER_AUTH / USER_LOGIN / USER_ERR / ANOM_LOGIN_* authentication;
+// ADD_USER, DEL_USER, ADD_GROUP, USER_MGMT, GRP_MGMT, USER_CHAUTHTOK, ACCT_LOCK, ROLE_ASSIGN,
+// USER_ROLE_CHANGE ... iam (user_created, role_changed, ...); ANOM_PROMISCUOUS network
+// (promiscuous_mode); ANOM_ABEND process (process_crashed); other ANOM_* intrusion_detection;
+// DAEMON_* host (daemon_end, ...); MAC_*, AVC, SELINUX_ERR configuration (access_denied, ...).
 // Returns false and sets nothing when the text is not an audit record.
 bool decode_auditd(std::string_view message, Fields& fields, std::optional<SysTime>& time);
 

@@ -13,6 +13,7 @@
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
+#include "collector/decode/laurel.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/service_lines.h"
 #include "collector/decode/syslog.h"
@@ -102,7 +103,9 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
   if (msg.empty()) return false;
   const char c = msg.front();
   if (c == '{' || c == '@') {
-    if (!looks_like_json(msg) || !decode_json(msg, f, time)) return false;
+    if (!looks_like_json(msg)) return false;
+    if (decode_laurel(msg, f, time)) return true;
+    if (!decode_json(msg, f, time)) return false;
     refine_service_json(f);
     set_modsecurity_audit_fields(f);  // ModSecurity 3's JSON audit log: the request's fields
     return true;

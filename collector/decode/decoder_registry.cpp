@@ -19,6 +19,7 @@ extern const DecoderSpec kAuditdDecoder;        // auditd.cpp
 extern const DecoderSpec kFirewallDecoder;      // firewall.cpp
 extern const DecoderSpec kWebDecoder;           // web.cpp
 extern const DecoderSpec kJsonDecoder;          // json.cpp
+extern const DecoderSpec kLaurelDecoder;        // laurel.cpp
 extern const DecoderSpec kFtpDecoder;           // ftp.cpp
 extern const DecoderSpec kDnsDecoder;           // dns.cpp
 extern const DecoderSpec kProxyDecoder;         // proxy.cpp
@@ -36,7 +37,7 @@ extern const DecoderSpec kPhpDecoder;         // php.cpp
 extern const DecoderSpec kWebappAuthDecoder;  // webapp_auth.cpp
 namespace {
 
-constexpr std::array<const DecoderSpec*, 25> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 26> kBuiltin = {
     &kSshdDecoder,
     &kSudoDecoder,
     &kSuDecoder,
@@ -48,6 +49,7 @@ constexpr std::array<const DecoderSpec*, 25> kBuiltin = {
     &kFirewallDecoder,
     &kWebDecoder,
     &kJsonDecoder,
+    &kLaurelDecoder,
     // network services (issue 12)
     &kFtpDecoder,
     &kDnsDecoder,

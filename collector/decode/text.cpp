@@ -99,6 +99,31 @@ std::optional<int64_t> parse_uint(std::string_view s) {
   return v;
 }
 
+std::string json_string_array(const std::string* items, size_t count) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "[";
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (const char c : items[i]) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (u < 0x20) {
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
 std::optional<SysTime> civil_time(int year, int month, int day, int hh, int mm, int ss,
                                   int64_t nanos, int utc_offset_seconds) {
   using namespace std::chrono;

@@ -61,6 +61,10 @@ int month_number(std::string_view s);
 // Non-negative decimal that fits in int64, else nothing.
 std::optional<int64_t> parse_uint(std::string_view s);
 
+// A list of strings as a JSON array text (["a","b c"]): how a field holds ECS's arrays such as
+// process.args, unambiguous whatever the items contain.
+std::string json_string_array(const std::string* items, size_t count);
+
 // A civil date and time at a UTC offset (seconds east), or nothing for an impossible date or a
 // year outside 1900..2200 (SysTime overflows after 2262).
 std::optional<SysTime> civil_time(int year, int month, int day, int hh, int mm, int ss,

@@ -39,20 +39,21 @@ std::vector<std::string> string_items(const YAML::Node& n);
 const std::vector<std::string> kSshd = {"sshd", "sshd-session", "sshd-auth"};
 
 const SigmaSource& process_creation_source() {
-  // Process creation on Linux comes from auditd (EXECVE / SYSCALL records, see
-  // collector/decode/auditd.h) and sudo.
+  // Process creation on Linux comes from auditd (EXECVE / SYSCALL records joined, the parent
+  // from the per-host process table: collector/decode/audit_assembler.h) and sudo.
   static const SigmaSource s{
       "process_creation",
       {{"Image", "process.executable"},
        {"CommandLine", "process.command_line"},
        {"ParentImage", "process.parent.executable"},
+       {"ParentCommandLine", "process.parent.command_line"},
        {"CurrentDirectory", "process.working_directory"},
        {"User", "user.name"},
+       // Sysmon for Linux's LogonId is the login uid (auid) the process inherited.
+       {"LogonId", "user.audit.id"},
        {"ProcessId", "process.pid"},
        {"ParentProcessId", "process.parent.pid"}},
-      {{"ParentCommandLine", "audit records carry the parent's pid only, not its command line"},
-       {"LogonId", "Linux process events have no logon session id"},
-       {"OriginalFileName", "a Windows PE header field"},
+      {{"OriginalFileName", "a Windows PE header field"},
        {"Hashes", "audit records carry no file hashes"},
        {"IntegrityLevel", "a Windows concept"}},
       "",

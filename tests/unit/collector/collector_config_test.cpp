@@ -42,5 +42,20 @@ TEST(CollectorConfig, RuleCacheDirAndNone) {
       << empty.error();
 }
 
+TEST(CollectorConfig, AuditProcessTableLimits) {
+  auto d = load("");
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ(d->audit_processes.per_host, 4096u);
+  EXPECT_EQ(d->audit_processes.hosts, 64u);
+  auto c = load("detect:\n  audit_processes_per_host: 100\n  audit_hosts: 3\n");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->audit_processes.per_host, 100u);
+  EXPECT_EQ(c->audit_processes.hosts, 3u);
+  auto bad = load("detect:\n  audit_hosts: 0\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("'audit_hosts' must be 1 .. 100000"), std::string::npos)
+      << bad.error();
+}
+
 }  // namespace
 }  // namespace soc

@@ -168,3 +168,135 @@ TEST(AuditAssembler, PendingEventsAreBoundedAndCounted) {
 
 }  // namespace
 }  // namespace soc
+
+namespace soc {
+namespace {
+
+// One execve event: SYSCALL, EXECVE (arguments as given), CWD, PATH, PROCTITLE, EOE.
+std::vector<std::string> exec_event(int serial, int ppid, int pid, const std::string& exe,
+                                    const std::string& execve_args,
+                                    const std::string& success = "yes") {
+  const std::string stamp = "msg=audit(1795410000.200:" + std::to_string(serial) + "): ";
+  return {
+      "type=SYSCALL " + stamp + "arch=c000003e syscall=59 success=" + success +
+          " exit=0 a0=55d0 a1=55d1 a2=55d2 a3=0 items=2 ppid=" + std::to_string(ppid) +
+          " pid=" + std::to_string(pid) +
+          " auid=1000 uid=33 gid=33 euid=33 suid=33 fsuid=33 egid=33 sgid=33 fsgid=33 tty=(none) "
+          "ses=4294967295 comm=\"x\" exe=\"" +
+          exe + "\" key=\"exec\"\x1d" +
+          "ARCH=x86_64 SYSCALL=execve AUID=\"alice\" UID=\"www-data\"",
+      "type=EXECVE " + stamp + execve_args,
+      "type=CWD " + stamp + "cwd=\"/var/www/html\"",
+      "type=PATH " + stamp + "item=0 name=\"" + exe +
+          "\" inode=5 dev=08:01 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL",
+      "type=PROCTITLE " + stamp + "proctitle=7368002D63006964",  // "sh -c id"
+      "type=EOE " + stamp,
+  };
+}
+
+std::vector<Event> run(AuditAssembler& a, const std::vector<std::string>& lines) {
+  for (const auto& l : lines) {
+    Event e = decoded(l);
+    EXPECT_TRUE(a.take(e)) << l;
+  }
+  a.flush();
+  std::vector<Event> out = std::move(a.ready());
+  a.ready().clear();
+  return out;
+}
+
+TEST(AuditAssembler, AnExecveIsAProcessEventWithItsParent) {
+  AuditAssembler a;
+  // php-fpm (pid 900, started by pid 1) runs `sh -c id` (pid 901), which runs `id` (pid 902).
+  auto first = run(a, exec_event(10, 1, 900, "/usr/sbin/php-fpm8.2",
+                                 R"(argc=2 a0="php-fpm: pool www" a1="--nodaemonize")"));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(field(first[0], "process.parent.executable"), "<unset>");  // pid 1 never seen
+  auto second =
+      run(a, exec_event(11, 900, 901, "/usr/bin/dash", R"(argc=3 a0="sh" a1="-c" a2=6964)"));
+  ASSERT_EQ(second.size(), 1u);
+  const Event& sh = second[0];
+  EXPECT_EQ(field(sh, "event.category"), "process");
+  EXPECT_EQ(field(sh, "event.action"), "executed");
+  EXPECT_EQ(field(sh, "process.executable"), "/usr/bin/dash");
+  EXPECT_EQ(field(sh, "process.command_line"), "sh -c id");  // a2 was hex
+  EXPECT_EQ(field(sh, "process.args"), R"(["sh","-c","id"])");
+  EXPECT_EQ(field(sh, "process.pid"), "901");
+  EXPECT_EQ(field(sh, "process.parent.pid"), "900");
+  EXPECT_EQ(field(sh, "process.parent.executable"), "/usr/sbin/php-fpm8.2");
+  EXPECT_EQ(field(sh, "process.parent.command_line"), "php-fpm: pool www --nodaemonize");
+  EXPECT_EQ(field(sh, "process.working_directory"), "/var/www/html");
+  EXPECT_EQ(field(sh, "file.path"), "/usr/bin/dash");
+  EXPECT_EQ(field(sh, "user.id"), "33");
+  EXPECT_EQ(field(sh, "user.effective.id"), "33");
+  EXPECT_EQ(field(sh, "user.audit.id"), "1000");
+  EXPECT_EQ(field(sh, "user.name"), "www-data");
+  EXPECT_EQ(field(sh, "user.audit.name"), "alice");
+  auto third = run(a, exec_event(12, 901, 902, "/usr/bin/id", R"(argc=1 a0="id")"));
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(field(third[0], "process.parent.executable"), "/usr/bin/dash");
+  EXPECT_EQ(field(third[0], "process.parent.command_line"), "sh -c id");
+  EXPECT_EQ(a.processes().size(), 3u);
+}
+
+TEST(AuditAssembler, ProctitleStandsInForMissingArgumentsAndSyscallsTeachTheTable) {
+  AuditAssembler a;
+  // An EXECVE record without arguments (argc only): PROCTITLE says what ran.
+  auto e = run(a, exec_event(20, 1, 300, "/usr/bin/dash", "argc=3"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(field(e[0], "process.command_line"), "sh -c id");
+  // A connect() by nginx (no execve seen): the table learns pid 500 from it.
+  run(a,
+      {R"(type=SYSCALL msg=audit(1795410001.000:30): arch=c000003e syscall=42 success=yes exit=0 a0=3 a1=7f a2=10 a3=0 items=0 ppid=1 pid=500 auid=4294967295 uid=33 gid=33 euid=33 suid=33 fsuid=33 egid=33 sgid=33 fsgid=33 tty=(none) ses=4294967295 comm="nginx" exe="/usr/sbin/nginx" key="net")",
+       R"(type=PROCTITLE msg=audit(1795410001.000:30): proctitle=6E67696E783A20776F726B65722070726F63657373)",
+       R"(type=EOE msg=audit(1795410001.000:30): )"});
+  auto child = run(a, exec_event(31, 500, 501, "/usr/bin/dash", R"(argc=1 a0="sh")"));
+  ASSERT_EQ(child.size(), 1u);
+  EXPECT_EQ(field(child[0], "process.parent.executable"), "/usr/sbin/nginx");
+  EXPECT_EQ(field(child[0], "process.parent.command_line"), "nginx: worker process");
+  // A non-exec event is not a process event.
+  EXPECT_EQ(a.processes().size(), 3u);
+}
+
+TEST(AuditAssembler, AFailedExecveTeachesNothingAndHostsStayApart) {
+  AuditAssembler a;
+  run(a, exec_event(40, 1, 600, "/usr/bin/bash", R"(argc=1 a0="bash")"));
+  run(a, exec_event(41, 1, 600, "/tmp/x", R"(argc=1 a0="/tmp/x")", "no"));
+  auto child = run(a, exec_event(42, 600, 601, "/usr/bin/id", R"(argc=1 a0="id")"));
+  EXPECT_EQ(field(child[0], "process.parent.executable"), "/usr/bin/bash");
+  // The same pid on another agent's host is another process.
+  auto other = exec_event(43, 600, 602, "/usr/bin/id", R"(argc=1 a0="id")");
+  for (const auto& l : other) {
+    Event e = decoded(l, "agent-2");
+    ASSERT_TRUE(a.take(e));
+  }
+  a.flush();
+  ASSERT_EQ(a.ready().size(), 1u);
+  EXPECT_EQ(field(a.ready()[0], "process.parent.executable"), "<unset>");
+}
+
+TEST(AuditAssembler, LaurelEventsPassThroughTheProcessTable) {
+  AuditAssembler a;
+  Event parent = decoded(
+      R"({"ID":"1795410600.100:1160","SYSCALL":{"syscall":59,"success":"yes","ppid":1,"pid":7654,"uid":33,"comm":"php-fpm8.2","exe":"/usr/sbin/php-fpm8.2"},"EXECVE":{"argc":2,"ARGV":["php-fpm: pool www","--nodaemonize"]}})");
+  EXPECT_FALSE(a.take(parent));  // already joined: passes through
+  Event child = decoded(
+      R"({"ID":"1795410600.848:1162","SYSCALL":{"syscall":59,"success":"yes","ppid":7654,"pid":7655,"uid":33,"comm":"sh","exe":"/usr/bin/dash","PPID":{"comm":"php-fpm8.2","exe":"/usr/sbin/php-fpm8.2","ppid":1}},"EXECVE":{"argc":3,"ARGV":["sh","-c","id"]}})");
+  EXPECT_FALSE(a.take(child));
+  EXPECT_EQ(field(child, "process.parent.executable"), "/usr/sbin/php-fpm8.2");
+  EXPECT_EQ(field(child, "process.parent.command_line"), "php-fpm: pool www --nodaemonize");
+  EXPECT_EQ(a.processes().size(), 2u);
+  EXPECT_TRUE(a.ready().empty());
+}
+
+TEST(AuditAssembler, TheProcessTableIsBounded) {
+  AuditAssembler a(16, {.per_host = 2, .hosts = 1});
+  for (int i = 0; i < 5; ++i) {
+    run(a, exec_event(50 + i, 1, 700 + i, "/usr/bin/id", R"(argc=1 a0="id")"));
+  }
+  EXPECT_EQ(a.processes().size(), 2u);
+  EXPECT_EQ(a.processes().evicted(), 3u);
+}
+
+}  // namespace
+}  // namespace soc

@@ -174,6 +174,7 @@ TEST(DecodeAuditd, KernelLineNodeAndEnrichedTail) {
   EXPECT_EQ(node.f.get("user.name"), "alice");
   EXPECT_EQ(node.f.get("group.name"), "staff");
   EXPECT_EQ(node.f.get("auditd.data.ARCH"), Opt());
+  EXPECT_EQ(node.f.get("auditd.data.SYSCALL"), "execve");  // Sigma's auditd rules match it
   EXPECT_EQ(node.time, at("2023-11-14T22:13:20.5Z"));
 }
 

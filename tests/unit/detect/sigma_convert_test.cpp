@@ -240,7 +240,7 @@ TEST(SigmaConvert, RefusalsCarryAKindAndAReason) {
       {"correlation.yml", "correlation", "correlation rules"},
       {"aggregation.yml", "aggregation", "count()"},
       {"timeframe.yml", "aggregation", "timeframe"},
-      {"unmapped_field.yml", "unmapped field", "'ParentCommandLine' (process_creation)"},
+      {"unmapped_field.yml", "unmapped field", "'Hashes' (process_creation)"},
       {"cookie.yml", "unmapped field", "'cs-cookie' (proxy)"},
       {"windows.yml", "logsource", "only Linux and web-server"},
       {"file_event.yml", "logsource", "'file_event' is not supported"},
