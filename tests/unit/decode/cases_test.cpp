@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "collector/decode/decoder.h"
+#include "common/clock.h"
 
 namespace soc {
 namespace {
@@ -29,7 +30,19 @@ struct DecoderCase {
   std::string host = "web01";
   std::map<std::string, std::string> fields;
   std::vector<std::string> absent;
+  std::string time;     // RFC 3339: the event time it must get (the same instant)
+  bool decoded = true;  // false: no decoder may claim it, only the base fields are set
 };
+
+// What Decoder::decode sets before any decoder runs: the envelope's and the syslog header's.
+bool is_base_field(const std::string& name) {
+  static const std::vector<std::string> kBase = {
+      "event.original",      "agent.id",           "organization.id",
+      "log.file.path",       "host.name",          "message",
+      "process.name",        "process.pid",        "log.syslog.appname",
+      "log.syslog.priority", "event.repeat_count", "event.time_untrusted"};
+  return std::find(kBase.begin(), kBase.end(), name) != kBase.end();
+}
 
 std::vector<DecoderCase> load_cases() {
   std::vector<fs::path> files;
@@ -52,6 +65,8 @@ std::vector<DecoderCase> load_cases() {
         c.fields[f.first.as<std::string>()] = f.second.as<std::string>();
       }
       for (const auto& a : n["absent"]) c.absent.push_back(a.as<std::string>());
+      if (n["time"]) c.time = n["time"].as<std::string>();
+      if (n["decoded"]) c.decoded = n["decoded"].as<bool>();
       out.push_back(std::move(c));
     }
   }
@@ -71,7 +86,8 @@ TEST(DecoderCases, EveryLineYieldsItsFields) {
   ASSERT_FALSE(cases.empty()) << "no cases in " << kCasesDir;
   for (const DecoderCase& c : cases) {
     SCOPED_TRACE(c.where);
-    ASSERT_FALSE(c.fields.empty() && c.absent.empty()) << "a case must check something";
+    ASSERT_FALSE(c.fields.empty() && c.absent.empty() && c.time.empty() && c.decoded)
+        << "a case must check something";
     Event e;
     e.env.agent = "agent-1";
     e.env.host = c.host;
@@ -90,6 +106,20 @@ TEST(DecoderCases, EveryLineYieldsItsFields) {
       EXPECT_FALSE(e.fields.get(name).has_value())
           << name << " must be absent in\n  " << c.line << "\ndecoded as\n"
           << describe(e);
+    }
+    if (!c.time.empty()) {
+      const auto want = parse_rfc3339(c.time);
+      ASSERT_TRUE(want.has_value()) << "time: " << c.time << " is not RFC 3339";
+      EXPECT_EQ(format_rfc3339_utc(e.time), format_rfc3339_utc(*want))
+          << "event time of\n  " << c.line;
+    }
+    if (!c.decoded) {
+      std::string claimed;
+      for (const auto& [name, value] : e.fields.all()) {
+        if (!is_base_field(name)) claimed += " " + name;
+      }
+      EXPECT_EQ(claimed, "") << "no decoder may claim\n  " << c.line << "\ndecoded as\n"
+                             << describe(e);
     }
   }
 }
