@@ -13,6 +13,7 @@
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
+#include "collector/decode/mail_file.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
@@ -80,6 +81,8 @@ bool is_hex_letter(char c) {
 bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
                      std::optional<SysTime>& time) {
   if (msg.empty()) return false;
+  // Exim, Dovecot and Roundcube files, multilog: first tested by their exact first bytes.
+  if (decode_mail_file_line(msg, read, f, time)) return true;
   const char c = msg.front();
   if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
   if (c == 'p' && decode_pam(msg, f)) return true;

@@ -8,24 +8,49 @@ namespace soc {
 // The built-in decoders, one line each. Each spec is defined (constinit: no static-init order
 // to worry about) in its decoder's own file; naming it here also keeps the linker from dropping
 // that file's object out of the static library.
-extern const DecoderSpec kSshdDecoder;      // sshd.cpp
-extern const DecoderSpec kSudoDecoder;      // sudo.cpp
-extern const DecoderSpec kSuDecoder;        // su.cpp
-extern const DecoderSpec kAccountDecoder;   // account.cpp
-extern const DecoderSpec kCronDecoder;      // cron.cpp
-extern const DecoderSpec kLoginDecoder;     // login.cpp
-extern const DecoderSpec kPamDecoder;       // pam.cpp
-extern const DecoderSpec kAuditdDecoder;    // auditd.cpp
-extern const DecoderSpec kFirewallDecoder;  // firewall.cpp
-extern const DecoderSpec kWebDecoder;       // web.cpp
-extern const DecoderSpec kJsonDecoder;      // json.cpp
+extern const DecoderSpec kSshdDecoder;       // sshd.cpp
+extern const DecoderSpec kSudoDecoder;       // sudo.cpp
+extern const DecoderSpec kSuDecoder;         // su.cpp
+extern const DecoderSpec kAccountDecoder;    // account.cpp
+extern const DecoderSpec kCronDecoder;       // cron.cpp
+extern const DecoderSpec kLoginDecoder;      // login.cpp
+extern const DecoderSpec kPamDecoder;        // pam.cpp
+extern const DecoderSpec kAuditdDecoder;     // auditd.cpp
+extern const DecoderSpec kFirewallDecoder;   // firewall.cpp
+extern const DecoderSpec kWebDecoder;        // web.cpp
+extern const DecoderSpec kJsonDecoder;       // json.cpp
+extern const DecoderSpec kPostfixDecoder;    // postfix.cpp
+extern const DecoderSpec kDovecotDecoder;    // dovecot.cpp
+extern const DecoderSpec kEximDecoder;       // exim.cpp
+extern const DecoderSpec kSendmailDecoder;   // sendmail.cpp
+extern const DecoderSpec kCourierDecoder;    // courier.cpp
+extern const DecoderSpec kCyrusDecoder;      // cyrus.cpp
+extern const DecoderSpec kImapdDecoder;      // imapd.cpp
+extern const DecoderSpec kRoundcubeDecoder;  // roundcube.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 11> kBuiltin = {
-    &kSshdDecoder,     &kSudoDecoder,  &kSuDecoder,   &kAccountDecoder,
-    &kCronDecoder,     &kLoginDecoder, &kPamDecoder,  &kAuditdDecoder,
-    &kFirewallDecoder, &kWebDecoder,   &kJsonDecoder,
+constexpr std::array<const DecoderSpec*, 19> kBuiltin = {
+    &kSshdDecoder,
+    &kSudoDecoder,
+    &kSuDecoder,
+    &kAccountDecoder,
+    &kCronDecoder,
+    &kLoginDecoder,
+    &kPamDecoder,
+    &kAuditdDecoder,
+    &kFirewallDecoder,
+    &kWebDecoder,
+    &kJsonDecoder,
+    // mail
+    &kPostfixDecoder,
+    &kDovecotDecoder,
+    &kEximDecoder,
+    &kSendmailDecoder,
+    &kCourierDecoder,
+    &kCyrusDecoder,
+    &kImapdDecoder,
+    &kRoundcubeDecoder,
 };
 
 }  // namespace
@@ -56,6 +81,19 @@ DecoderRegistry::DecoderRegistry(std::span<const DecoderSpec* const> specs) : sp
       }
     }
   }
+}
+
+const DecoderSpec* DecoderRegistry::for_program_family(std::string_view program) const {
+  // "postfix-incoming/submission/smtpd" -> "postfix-incoming" -> "postfix"; "cyrus/imaps" ->
+  // "cyrus": multi-instance and per-service tags of one daemon.
+  const size_t slash = program.find('/');
+  if (slash == std::string_view::npos || slash == 0) return nullptr;
+  const std::string_view first = program.substr(0, slash);
+  if (const auto it = by_program_.find(first); it != by_program_.end()) return it->second;
+  const size_t dash = first.find('-');
+  if (dash == std::string_view::npos || dash == 0) return nullptr;
+  const auto it = by_program_.find(first.substr(0, dash));
+  return it == by_program_.end() ? nullptr : it->second;
 }
 
 const DecoderSpec* DecoderRegistry::find(std::string_view name) const {

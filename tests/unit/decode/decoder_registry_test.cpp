@@ -31,7 +31,7 @@ TEST(DecoderRegistry, BuiltinTableHasNoProblems) {
 // The program table the dispatch had before the registry: every program still reaches the same
 // decoder.
 TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
-  const std::map<std::string_view, std::string_view> expected = {
+  std::map<std::string_view, std::string_view> expected = {
       {"CRON", "cron"},
       {"CROND", "cron"},
       {"apache", "web"},
@@ -67,6 +67,39 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
       {"userdel", "account"},
       {"usermod", "account"},
   };
+  // Mail servers (issue 12).
+  for (const std::string_view program :
+       {"postfix", "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtps/smtpd",
+        "postfix/postscreen", "postfix/cleanup", "postfix/anvil", "postfix/submissions/smtpd"}) {
+    expected.emplace(program, "postfix");
+  }
+  for (const std::string_view program :
+       {"dovecot", "imap-login", "pop3-login", "managesieve-login", "submission-login",
+        "lmtp-login", "dovecot-auth", "auth-worker", "auth"}) {
+    expected.emplace(program, "dovecot");
+  }
+  for (const std::string_view program : {"exim", "exim4"}) expected.emplace(program, "exim");
+  for (const std::string_view program :
+       {"sendmail", "sm-mta", "sm-msp-queue", "sm-acceptingconnections"}) {
+    expected.emplace(program, "sendmail");
+  }
+  for (const std::string_view program :
+       {"courierpop3login", "courierpop3d", "courierimaplogin", "courieresmtpd", "courier-imapd",
+        "imapd-ssl", "pop3d-ssl", "courier", "courierimapd"}) {
+    expected.emplace(program, "courier");
+  }
+  for (const std::string_view program :
+       {"cyrus", "cyrus/imap", "cyrus/imaps", "cyrus/pop3", "cyrus/pop3s", "cyrus/timsieved",
+        "cyrus/sieve", "timsieved", "sieve"}) {
+    expected.emplace(program, "cyrus");
+  }
+  for (const std::string_view program :
+       {"imapd", "imap", "pop3d", "pop3", "ipop3d", "imaps", "pop3s"}) {
+    expected.emplace(program, "imapd");
+  }
+  for (const std::string_view program : {"roundcube", "roundcubemail"}) {
+    expected.emplace(program, "roundcube");
+  }
   const DecoderRegistry& registry = DecoderRegistry::builtin();
   size_t programs = 0;
   for (const DecoderSpec* spec : registry.all()) programs += spec->programs.size();
@@ -78,8 +111,27 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
   }
   // Tags are case-sensitive, as syslog writes them: "Sshd" is another program.
   EXPECT_EQ(registry.for_program("Sshd"), nullptr);
-  EXPECT_EQ(registry.for_program("postfix/smtpd"), nullptr);
+  EXPECT_EQ(registry.for_program("nosuch/smtpd"), nullptr);
   EXPECT_EQ(registry.for_program(""), nullptr);
+}
+
+// Tags not listed fall back to their family: multi-instance Postfix ("postfix-NAME/..."),
+// master.cf service names, Cyrus services.
+TEST(DecoderRegistry, RoutesAnUnlistedTagToItsFamily) {
+  const DecoderRegistry& registry = DecoderRegistry::builtin();
+  for (const std::string_view program :
+       {"postfix-incoming/smtpd", "postfix-smo/submission/smtpd", "postfix/smtp-25/smtpd"}) {
+    const DecoderSpec* spec = registry.for_program(program);
+    ASSERT_NE(spec, nullptr) << program;
+    EXPECT_EQ(spec->name, "postfix") << program;
+  }
+  const DecoderSpec* cyrus = registry.for_program("cyrus/lmtpunix");
+  ASSERT_NE(cyrus, nullptr);
+  EXPECT_EQ(cyrus->name, "cyrus");
+  // Only tags with a '/' have a family; a dash alone is not one.
+  EXPECT_EQ(registry.for_program("postfix-incoming"), nullptr);
+  EXPECT_EQ(registry.for_program("/smtpd"), nullptr);
+  EXPECT_EQ(registry.for_program("sshd-x/y"), registry.for_program("sshd"));
 }
 
 bool decode_nothing(std::string_view, const ReadTime&, Fields&, std::optional<SysTime>&) {
