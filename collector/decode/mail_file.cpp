@@ -1,8 +1,13 @@
 #include "collector/decode/mail_file.h"
 
+#include "collector/decode/assp.h"
+#include "collector/decode/domino.h"
 #include "collector/decode/dovecot.h"
 #include "collector/decode/exim.h"
+#include "collector/decode/horde.h"
+#include "collector/decode/kerio.h"
 #include "collector/decode/roundcube.h"
+#include "collector/decode/sogo.h"
 #include "collector/decode/text.h"
 
 namespace soc {
@@ -41,7 +46,15 @@ bool decode_mail_file_line(string_view line, const ReadTime& read, Fields& f,
   if (line.empty()) return false;
   const char c = line.front();
   if (c == '[') {
-    return looks_like_roundcube_line(line) && decode_roundcube(line, read, f, time);
+    if (looks_like_roundcube_line(line)) return decode_roundcube(line, read, f, time);
+    if (looks_like_kerio_line(line)) return decode_kerio(line, read, f, time);
+    if (line.size() > 2 && text::is_digit(line[1])) {
+      // sogo.log's "sogod [PID]: ..." (the syslog parser took "sogod" for a host), Domino's
+      // "[PID:TID-THREAD] DD-MM-YYYY ...".
+      return decode_sogo(line, f) || decode_domino(line, read, f, time);
+    }
+    // Horde's log: "HORDE [error] [imp] FAILED LOGIN ..." read as a syslog line from host HORDE.
+    return line.find("FAILED LOGIN for ") != std::string_view::npos && decode_horde(line, f);
   }
   if (c == '@') {
     if (line.size() < 27 || line[25] != ' ') return false;
@@ -50,10 +63,16 @@ bool decode_mail_file_line(string_view line, const ReadTime& read, Fields& f,
     time = own;
     return decode_dovecot({}, line.substr(26), f);
   }
-  if (!text::is_digit(c) || !looks_like_exim_line(line)) return false;
-  if (decode_exim(line, read, f, time)) return true;
-  // Dovecot's own log file: "YYYY-MM-DD HH:MM:SS SERVICE: ..." (time set by decode_exim).
-  return decode_dovecot({}, line.substr(20), f);
+  if (c >= 'A' && c <= 'S') return looks_like_assp_line(line) && decode_assp(line, read, f, time);
+  if (!text::is_digit(c)) return false;
+  if (looks_like_exim_line(line)) {
+    if (decode_exim(line, read, f, time)) return true;
+    // Dovecot's own log file: "YYYY-MM-DD HH:MM:SS SERVICE: ..." (time set by decode_exim).
+    if (decode_dovecot({}, line.substr(20), f)) return true;
+  }
+  // Domino: "DD-MM-YYYY HH:MM:SS   smtp: ..." or "YYYY-MM-DD HH:MM:SS   SMTP Server ...".
+  return line.size() > 20 && (line[2] == '-' || line[4] == '-') && line[10] == ' ' &&
+         decode_domino(line, read, f, time);
 }
 
 }  // namespace soc

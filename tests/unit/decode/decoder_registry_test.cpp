@@ -100,6 +100,14 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
   for (const std::string_view program : {"roundcube", "roundcubemail"}) {
     expected.emplace(program, "roundcube");
   }
+  expected.emplace("solid-pop3d", "solid-pop3d");
+  for (const std::string_view program : {"qmail", "rblsmtpd", "qmail-smtpd"}) {
+    expected.emplace(program, "qmail");
+  }
+  for (const std::string_view program : {"sogod", "sogo"}) expected.emplace(program, "sogo");
+  for (const std::string_view program : {"horde", "HORDE", "imp"}) {
+    expected.emplace(program, "horde");
+  }
   const DecoderRegistry& registry = DecoderRegistry::builtin();
   size_t programs = 0;
   for (const DecoderSpec* spec : registry.all()) programs += spec->programs.size();
