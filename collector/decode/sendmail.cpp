@@ -102,6 +102,7 @@ bool decode_sendmail(string_view message, Fields& f) {
     const std::string upper_verb = text::to_lower(verb);
     if (upper_verb != "expn" && upper_verb != "vrfy") return false;
     if (!set_relay(s.substr(0, probe + 1), f)) return false;
+    if (command.size() < 11) return false;  // "EXPN [rejected]": no argument
     const string_view user = command.substr(0, command.size() - 11);
     if (!user.empty()) f.set("user.name", user);
     f.set("event.reason", std::string(verb) + " rejected");
