@@ -54,7 +54,8 @@ bool decode_mail_file_line(string_view line, const ReadTime& read, Fields& f,
       return decode_sogo(line, f) || decode_domino(line, read, f, time);
     }
     // Horde's log: "HORDE [error] [imp] FAILED LOGIN ..." read as a syslog line from host HORDE.
-    return line.find("FAILED LOGIN for ") != std::string_view::npos && decode_horde(line, f);
+    return line.substr(0, 40).find("] FAILED LOGIN for ") != std::string_view::npos &&
+           decode_horde(line, f);
   }
   if (c == '@') {
     if (line.size() < 27 || line[25] != ' ') return false;
