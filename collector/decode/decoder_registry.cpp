@@ -8,36 +8,38 @@ namespace soc {
 // The built-in decoders, one line each. Each spec is defined (constinit: no static-init order
 // to worry about) in its decoder's own file; naming it here also keeps the linker from dropping
 // that file's object out of the static library.
-extern const DecoderSpec kSshdDecoder;        // sshd.cpp
-extern const DecoderSpec kSudoDecoder;        // sudo.cpp
-extern const DecoderSpec kSuDecoder;          // su.cpp
-extern const DecoderSpec kAccountDecoder;     // account.cpp
-extern const DecoderSpec kCronDecoder;        // cron.cpp
-extern const DecoderSpec kLoginDecoder;       // login.cpp
-extern const DecoderSpec kPamDecoder;         // pam.cpp
-extern const DecoderSpec kAuditdDecoder;      // auditd.cpp
-extern const DecoderSpec kFirewallDecoder;    // firewall.cpp
-extern const DecoderSpec kWebDecoder;         // web.cpp
-extern const DecoderSpec kJsonDecoder;        // json.cpp
-extern const DecoderSpec kPostfixDecoder;     // postfix.cpp
-extern const DecoderSpec kDovecotDecoder;     // dovecot.cpp
-extern const DecoderSpec kEximDecoder;        // exim.cpp
-extern const DecoderSpec kSendmailDecoder;    // sendmail.cpp
-extern const DecoderSpec kCourierDecoder;     // courier.cpp
-extern const DecoderSpec kCyrusDecoder;       // cyrus.cpp
-extern const DecoderSpec kImapdDecoder;       // imapd.cpp
-extern const DecoderSpec kRoundcubeDecoder;   // roundcube.cpp
-extern const DecoderSpec kSolidPop3dDecoder;  // solid_pop3d.cpp
-extern const DecoderSpec kQmailDecoder;       // qmail.cpp
-extern const DecoderSpec kSogoDecoder;        // sogo.cpp
-extern const DecoderSpec kHordeDecoder;       // horde.cpp
-extern const DecoderSpec kKerioDecoder;       // kerio.cpp
-extern const DecoderSpec kAsspDecoder;        // assp.cpp
-extern const DecoderSpec kDominoDecoder;      // domino.cpp
+extern const DecoderSpec kSshdDecoder;          // sshd.cpp
+extern const DecoderSpec kSudoDecoder;          // sudo.cpp
+extern const DecoderSpec kSuDecoder;            // su.cpp
+extern const DecoderSpec kAccountDecoder;       // account.cpp
+extern const DecoderSpec kCronDecoder;          // cron.cpp
+extern const DecoderSpec kLoginDecoder;         // login.cpp
+extern const DecoderSpec kPamDecoder;           // pam.cpp
+extern const DecoderSpec kAuditdDecoder;        // auditd.cpp
+extern const DecoderSpec kFirewallDecoder;      // firewall.cpp
+extern const DecoderSpec kWebDecoder;           // web.cpp
+extern const DecoderSpec kJsonDecoder;          // json.cpp
+extern const DecoderSpec kPostfixDecoder;       // postfix.cpp
+extern const DecoderSpec kDovecotDecoder;       // dovecot.cpp
+extern const DecoderSpec kEximDecoder;          // exim.cpp
+extern const DecoderSpec kSendmailDecoder;      // sendmail.cpp
+extern const DecoderSpec kCourierDecoder;       // courier.cpp
+extern const DecoderSpec kCyrusDecoder;         // cyrus.cpp
+extern const DecoderSpec kImapdDecoder;         // imapd.cpp
+extern const DecoderSpec kRoundcubeDecoder;     // roundcube.cpp
+extern const DecoderSpec kSolidPop3dDecoder;    // solid_pop3d.cpp
+extern const DecoderSpec kQmailDecoder;         // qmail.cpp
+extern const DecoderSpec kSogoDecoder;          // sogo.cpp
+extern const DecoderSpec kHordeDecoder;         // horde.cpp
+extern const DecoderSpec kKerioDecoder;         // kerio.cpp
+extern const DecoderSpec kAsspDecoder;          // assp.cpp
+extern const DecoderSpec kDominoDecoder;        // domino.cpp
+extern const DecoderSpec kPerditionDecoder;     // perdition.cpp
+extern const DecoderSpec kWebmailFilesDecoder;  // webmail_files.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 26> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 28> kBuiltin = {
     &kSshdDecoder,
     &kSudoDecoder,
     &kSuDecoder,
@@ -65,6 +67,8 @@ constexpr std::array<const DecoderSpec*, 26> kBuiltin = {
     &kKerioDecoder,
     &kAsspDecoder,
     &kDominoDecoder,
+    &kPerditionDecoder,
+    &kWebmailFilesDecoder,
 };
 
 }  // namespace

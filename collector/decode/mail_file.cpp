@@ -9,6 +9,7 @@
 #include "collector/decode/roundcube.h"
 #include "collector/decode/sogo.h"
 #include "collector/decode/text.h"
+#include "collector/decode/webmail_files.h"
 
 namespace soc {
 namespace {
@@ -64,13 +65,18 @@ bool decode_mail_file_line(string_view line, const ReadTime& read, Fields& f,
     time = own;
     return decode_dovecot({}, line.substr(26), f);
   }
-  if (c >= 'A' && c <= 'S') return looks_like_assp_line(line) && decode_assp(line, read, f, time);
+  if (c == '<') return decode_oracle_ims(line, f);
+  if (c >= 'A' && c <= 'W') {
+    return (looks_like_assp_line(line) && decode_assp(line, read, f, time)) ||
+           decode_openwebmail(line, read, f, time);
+  }
   if (!text::is_digit(c)) return false;
   if (looks_like_exim_line(line)) {
     if (decode_exim(line, read, f, time)) return true;
     // Dovecot's own log file: "YYYY-MM-DD HH:MM:SS SERVICE: ..." (time set by decode_exim).
     if (decode_dovecot({}, line.substr(20), f)) return true;
   }
+  if (line.size() > 20 && line[2] == '/') return decode_squirrelmail(line, read, f, time);
   // Domino: "DD-MM-YYYY HH:MM:SS   smtp: ..." or "YYYY-MM-DD HH:MM:SS   SMTP Server ...".
   return line.size() > 20 && (line[2] == '-' || line[4] == '-') && line[10] == ' ' &&
          decode_domino(line, read, f, time);

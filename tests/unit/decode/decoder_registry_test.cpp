@@ -108,6 +108,11 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
   for (const std::string_view program : {"horde", "HORDE", "imp"}) {
     expected.emplace(program, "horde");
   }
+  for (const std::string_view program :
+       {"perdition", "perdition.imap4", "perdition.imap4s", "perdition.imaps", "perdition.pop3",
+        "perdition.pop3s", "perdition.managesieve"}) {
+    expected.emplace(program, "perdition");
+  }
   const DecoderRegistry& registry = DecoderRegistry::builtin();
   size_t programs = 0;
   for (const DecoderSpec* spec : registry.all()) programs += spec->programs.size();
