@@ -145,6 +145,20 @@ bool classify(string_view s, Fields& f) {
     mail::set_event(f, kService, "network", "smtp_protocol_error", "failure");
     return true;
   }
+  // "rejected EHLO from [IP]: syntactically invalid argument(s): ..." (spam bots' HELO).
+  if (consume(s, "rejected EHLO from ") || consume(s, "rejected HELO from ")) {
+    if (!set_client(s, f)) return false;
+    if (const size_t colon = s.find("]: "); colon != npos)
+      f.set("event.reason", s.substr(colon + 3));
+    mail::set_event(f, kService, "email", "smtp_reject", "failure");
+    return true;
+  }
+  if (consume(s, "unexpected disconnection while reading SMTP command from ")) {
+    if (!set_client(s, f)) return false;
+    f.set("event.reason", "unexpected disconnection");
+    mail::set_event(f, kService, "network", "smtp_lost_connection", "unknown");
+    return true;
+  }
   if (s.substr(0, 15) == "SMTP call from ") {
     const size_t dropped = s.find(" dropped: ");
     if (dropped == npos || !set_client(s, f)) return false;

@@ -24,13 +24,14 @@ bool looks_like_exim_line(std::string_view line);
 //   smtp_relay_denied      rejected RCPT <to>: relay not permitted
 //   smtp_unknown_recipient rejected RCPT <to>: Unknown user / Unrouteable address / unknown ...
 //   smtp_dnsbl             rejected ...: ... black list / dnsbl / blacklisted / found in
-//   smtp_reject            other rejected RCPT / MAIL / connection, sender verify fail, DROP in
-//                          ACL, dropped by ACL
+//   smtp_reject            other rejected RCPT / MAIL / connection, rejected EHLO / HELO, sender
+//                          verify fail, DROP in ACL, dropped by ACL
 //   smtp_spam_reject       rejected by local_scan(), rejected after DATA, SA: Action: (spam)
 //   smtp_protocol_error    SMTP protocol synchronization error / SMTP protocol error in (category
 //                          network)
 //   smtp_too_many_errors   SMTP call from ... dropped: too many ...
 //   smtp_no_mail           no MAIL in SMTP connection from ... (outcome unknown)
+//   smtp_lost_connection   unexpected disconnection while reading SMTP command from ... (unknown)
 //   smtp_dns_mismatch      no host name found for IP address / no IP address found for host
 //                          (outcome unknown)
 // Anything else returns false and sets nothing but `time`.

@@ -1,5 +1,7 @@
 #include "collector/decode/postfix.h"
 
+#include <string>
+
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/mail_common.h"
 #include "collector/decode/text.h"
@@ -196,6 +198,17 @@ bool decode_postfix(string_view message, Fields& f) {
       f.set("source.domain", s.substr(0, at));
       f.set("event.reason", "hostname does not resolve to address");
       mail::set_event(f, kService, "network", "smtp_dns_mismatch", "unknown");
+      return true;
+    }
+    // "warning: non-SMTP command from unknown[IP]: GET / HTTP/1.1": HTTP or other protocols
+    // thrown at port 25 (scanners, SSRF and cross-protocol attacks).
+    if (consume(s, "non-SMTP command from ")) {
+      const auto peer = peer_at_front(s, f);
+      if (!peer) return false;
+      string_view what = s.substr(peer->end);
+      consume(what, ": ");
+      f.set("event.reason", "non-SMTP command: " + std::string(what));
+      mail::set_event(f, kService, "network", "smtp_protocol_error", "failure");
       return true;
     }
     return rate_limit(s, f);

@@ -20,7 +20,8 @@ namespace soc {
 //   smtp_unknown_recipient reject: RCPT/VRFY ... User unknown / undeliverable address
 //   smtp_dnsbl             reject ... blocked using LIST; postscreen DNSBL rank N
 //   smtp_reject            any other reject: / milter-reject: (HELO, sender, client rules)
-//   smtp_protocol_error    improper command pipelining, postscreen PREGREET, BARE NEWLINE,
+//   smtp_protocol_error    improper command pipelining, non-SMTP command, postscreen PREGREET,
+//                          BARE NEWLINE,
 //                          NON-SMTP COMMAND, HANGUP, COMMAND TIME/COUNT/LENGTH LIMIT
 //                          (category network)
 //   smtp_too_many_errors   too many errors after CMD
