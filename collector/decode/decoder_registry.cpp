@@ -36,10 +36,11 @@ extern const DecoderSpec kAsspDecoder;          // assp.cpp
 extern const DecoderSpec kDominoDecoder;        // domino.cpp
 extern const DecoderSpec kPerditionDecoder;     // perdition.cpp
 extern const DecoderSpec kWebmailFilesDecoder;  // webmail_files.cpp
+extern const DecoderSpec kZimbraDecoder;        // zimbra.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 28> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 29> kBuiltin = {
     &kSshdDecoder,
     &kSudoDecoder,
     &kSuDecoder,
@@ -69,6 +70,7 @@ constexpr std::array<const DecoderSpec*, 28> kBuiltin = {
     &kDominoDecoder,
     &kPerditionDecoder,
     &kWebmailFilesDecoder,
+    &kZimbraDecoder,
 };
 
 }  // namespace

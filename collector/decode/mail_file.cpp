@@ -10,6 +10,7 @@
 #include "collector/decode/sogo.h"
 #include "collector/decode/text.h"
 #include "collector/decode/webmail_files.h"
+#include "collector/decode/zimbra.h"
 
 namespace soc {
 namespace {
@@ -71,6 +72,8 @@ bool decode_mail_file_line(string_view line, const ReadTime& read, Fields& f,
            decode_openwebmail(line, read, f, time);
   }
   if (!text::is_digit(c)) return false;
+  // Zimbra: "YYYY-MM-DD HH:MM:SS,mmm LEVEL [thread] [context] security - cmd=Auth; ...".
+  if (line.size() > 20 && line[19] == ',') return decode_zimbra(line, read, f, time);
   if (looks_like_exim_line(line)) {
     if (decode_exim(line, read, f, time)) return true;
     // Dovecot's own log file: "YYYY-MM-DD HH:MM:SS SERVICE: ..." (time set by decode_exim).

@@ -2,8 +2,8 @@
 // rejectlog ("2026-11-23 12:00:00 ..."), Dovecot's log_path ("2026-11-23 12:00:00 imap-login:
 // ..."), Roundcube's errors log ("[23-Nov-2026 12:00:00 +0700]: ...") and daemontools / s6
 // multilog lines stamped with TAI64N ("@4000000069... imap-login: ..."); Kerio Connect's
-// security log, ASSP's maillog, Domino's SMTP log, and the SOGo and Horde logs whose headers a
-// syslog parser half-reads.
+// security log, ASSP's maillog, Domino's SMTP log, Zimbra's audit.log, and the SOGo and Horde logs
+// whose headers a syslog parser half-reads.
 #pragma once
 
 #include <optional>
