@@ -14,6 +14,7 @@
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
 #include "collector/decode/laurel.h"
+#include "collector/decode/mail_file.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/service_lines.h"
 #include "collector/decode/syslog.h"
@@ -101,6 +102,8 @@ bool is_hex_letter(char c) {
 bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
                      std::optional<SysTime>& time) {
   if (msg.empty()) return false;
+  // Exim, Dovecot and Roundcube files, multilog: first tested by their exact first bytes.
+  if (decode_mail_file_line(msg, read, f, time)) return true;
   const char c = msg.front();
   if (c == '{' || c == '@') {
     if (!looks_like_json(msg)) return false;

@@ -31,13 +31,31 @@ extern const DecoderSpec kDoasDecoder;          // doas.cpp
 extern const DecoderSpec kDatabaseDecoder;      // database.cpp
 extern const DecoderSpec kVoipDecoder;          // voip.cpp
 extern const DecoderSpec kRemoteAccessDecoder;  // remote_access.cpp
+extern const DecoderSpec kPostfixDecoder;       // postfix.cpp
+extern const DecoderSpec kDovecotDecoder;       // dovecot.cpp
+extern const DecoderSpec kEximDecoder;          // exim.cpp
+extern const DecoderSpec kSendmailDecoder;      // sendmail.cpp
+extern const DecoderSpec kCourierDecoder;       // courier.cpp
+extern const DecoderSpec kCyrusDecoder;         // cyrus.cpp
+extern const DecoderSpec kImapdDecoder;         // imapd.cpp
+extern const DecoderSpec kRoundcubeDecoder;     // roundcube.cpp
+extern const DecoderSpec kSolidPop3dDecoder;    // solid_pop3d.cpp
+extern const DecoderSpec kQmailDecoder;         // qmail.cpp
+extern const DecoderSpec kSogoDecoder;          // sogo.cpp
+extern const DecoderSpec kHordeDecoder;         // horde.cpp
+extern const DecoderSpec kKerioDecoder;         // kerio.cpp
+extern const DecoderSpec kAsspDecoder;          // assp.cpp
+extern const DecoderSpec kDominoDecoder;        // domino.cpp
+extern const DecoderSpec kPerditionDecoder;     // perdition.cpp
+extern const DecoderSpec kWebmailFilesDecoder;  // webmail_files.cpp
+extern const DecoderSpec kZimbraDecoder;        // zimbra.cpp
 
 extern const DecoderSpec kLighttpdDecoder;    // lighttpd.cpp
 extern const DecoderSpec kPhpDecoder;         // php.cpp
 extern const DecoderSpec kWebappAuthDecoder;  // webapp_auth.cpp
 namespace {
 
-constexpr std::array<const DecoderSpec*, 26> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 44> kBuiltin = {
     &kSshdDecoder,
     &kSudoDecoder,
     &kSuDecoder,
@@ -66,6 +84,25 @@ constexpr std::array<const DecoderSpec*, 26> kBuiltin = {
     &kLighttpdDecoder,
     &kPhpDecoder,
     &kWebappAuthDecoder,
+    // mail
+    &kPostfixDecoder,
+    &kDovecotDecoder,
+    &kEximDecoder,
+    &kSendmailDecoder,
+    &kCourierDecoder,
+    &kCyrusDecoder,
+    &kImapdDecoder,
+    &kRoundcubeDecoder,
+    &kSolidPop3dDecoder,
+    &kQmailDecoder,
+    &kSogoDecoder,
+    &kHordeDecoder,
+    &kKerioDecoder,
+    &kAsspDecoder,
+    &kDominoDecoder,
+    &kPerditionDecoder,
+    &kWebmailFilesDecoder,
+    &kZimbraDecoder,
 };
 
 }  // namespace
@@ -96,6 +133,19 @@ DecoderRegistry::DecoderRegistry(std::span<const DecoderSpec* const> specs) : sp
       }
     }
   }
+}
+
+const DecoderSpec* DecoderRegistry::for_program_family(std::string_view program) const {
+  // "postfix-incoming/submission/smtpd" -> "postfix-incoming" -> "postfix"; "cyrus/imaps" ->
+  // "cyrus": multi-instance and per-service tags of one daemon.
+  const size_t slash = program.find('/');
+  if (slash == std::string_view::npos || slash == 0) return nullptr;
+  const std::string_view first = program.substr(0, slash);
+  if (const auto it = by_program_.find(first); it != by_program_.end()) return it->second;
+  const size_t dash = first.find('-');
+  if (dash == std::string_view::npos || dash == 0) return nullptr;
+  const auto it = by_program_.find(first.substr(0, dash));
+  return it == by_program_.end() ? nullptr : it->second;
 }
 
 const DecoderSpec* DecoderRegistry::find(std::string_view name) const {

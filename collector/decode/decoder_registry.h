@@ -45,9 +45,10 @@ class DecoderRegistry {
   std::span<const DecoderSpec* const> all() const { return specs_; }
   const DecoderSpec* find(std::string_view name) const;
   // The decoder for a syslog program, or null: one hash lookup however many decoders there are.
+  // A tag with a '/' that is not listed falls back to its family (for_program_family).
   const DecoderSpec* for_program(std::string_view program) const {
     const auto it = by_program_.find(program);
-    return it == by_program_.end() ? nullptr : it->second;
+    return it != by_program_.end() ? it->second : for_program_family(program);
   }
   // Mistakes in the table, one sentence each: a name listed twice, a program claimed by two
   // decoders, programs without a decode function (not routed); the first listing keeps a name
@@ -56,6 +57,9 @@ class DecoderRegistry {
   std::span<const std::string> problems() const { return problems_; }
 
  private:
+  // The decoder of a tag's first '/'-component, else of that component's part before a '-'.
+  const DecoderSpec* for_program_family(std::string_view program) const;
+
   std::span<const DecoderSpec* const> specs_;
   std::unordered_map<std::string_view, const DecoderSpec*> by_program_;
   std::vector<std::string> problems_;

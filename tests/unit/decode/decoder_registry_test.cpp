@@ -31,7 +31,7 @@ TEST(DecoderRegistry, BuiltinTableHasNoProblems) {
 // The program table the dispatch had before the registry: every program still reaches the same
 // decoder.
 TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
-  const std::map<std::string_view, std::string_view> expected = {
+  std::map<std::string_view, std::string_view> expected = {
       {"CRON", "cron"},
       {"CROND", "cron"},
       {"apache", "web"},
@@ -159,6 +159,52 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
       {"horde", "webapp_auth"},
       {"HORDE", "webapp_auth"},
   };
+  // Mail servers (issue 12).
+  for (const std::string_view program :
+       {"postfix", "postfix/smtpd", "postfix/submission/smtpd", "postfix/smtps/smtpd",
+        "postfix/postscreen", "postfix/cleanup", "postfix/anvil", "postfix/submissions/smtpd"}) {
+    expected.emplace(program, "postfix");
+  }
+  for (const std::string_view program :
+       {"dovecot", "imap-login", "pop3-login", "managesieve-login", "submission-login",
+        "lmtp-login", "dovecot-auth", "auth-worker", "auth"}) {
+    expected.emplace(program, "dovecot");
+  }
+  for (const std::string_view program : {"exim", "exim4"}) expected.emplace(program, "exim");
+  for (const std::string_view program :
+       {"sendmail", "sm-mta", "sm-msp-queue", "sm-acceptingconnections"}) {
+    expected.emplace(program, "sendmail");
+  }
+  for (const std::string_view program :
+       {"courierpop3login", "courierpop3d", "courierimaplogin", "courieresmtpd", "courier-imapd",
+        "imapd-ssl", "pop3d-ssl", "courier", "courierimapd"}) {
+    expected.emplace(program, "courier");
+  }
+  for (const std::string_view program :
+       {"cyrus", "cyrus/imap", "cyrus/imaps", "cyrus/pop3", "cyrus/pop3s", "cyrus/timsieved",
+        "cyrus/sieve", "timsieved", "sieve"}) {
+    expected.emplace(program, "cyrus");
+  }
+  for (const std::string_view program :
+       {"imapd", "imap", "pop3d", "pop3", "ipop3d", "imaps", "pop3s"}) {
+    expected.emplace(program, "imapd");
+  }
+  for (const std::string_view program : {"roundcube", "roundcubemail"}) {
+    expected.emplace(program, "roundcube");
+  }
+  expected.emplace("solid-pop3d", "solid-pop3d");
+  for (const std::string_view program : {"qmail", "rblsmtpd", "qmail-smtpd"}) {
+    expected.emplace(program, "qmail");
+  }
+  for (const std::string_view program : {"sogod", "sogo"}) expected.emplace(program, "sogo");
+  for (const std::string_view program : {"horde", "HORDE", "imp"}) {
+    expected.emplace(program, "horde");
+  }
+  for (const std::string_view program :
+       {"perdition", "perdition.imap4", "perdition.imap4s", "perdition.imaps", "perdition.pop3",
+        "perdition.pop3s", "perdition.managesieve"}) {
+    expected.emplace(program, "perdition");
+  }
   const DecoderRegistry& registry = DecoderRegistry::builtin();
   size_t programs = 0;
   for (const DecoderSpec* spec : registry.all()) programs += spec->programs.size();
@@ -170,8 +216,27 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
   }
   // Tags are case-sensitive, as syslog writes them: "Sshd" is another program.
   EXPECT_EQ(registry.for_program("Sshd"), nullptr);
-  EXPECT_EQ(registry.for_program("postfix/smtpd"), nullptr);
+  EXPECT_EQ(registry.for_program("nosuch/smtpd"), nullptr);
   EXPECT_EQ(registry.for_program(""), nullptr);
+}
+
+// Tags not listed fall back to their family: multi-instance Postfix ("postfix-NAME/..."),
+// master.cf service names, Cyrus services.
+TEST(DecoderRegistry, RoutesAnUnlistedTagToItsFamily) {
+  const DecoderRegistry& registry = DecoderRegistry::builtin();
+  for (const std::string_view program :
+       {"postfix-incoming/smtpd", "postfix-smo/submission/smtpd", "postfix/smtp-25/smtpd"}) {
+    const DecoderSpec* spec = registry.for_program(program);
+    ASSERT_NE(spec, nullptr) << program;
+    EXPECT_EQ(spec->name, "postfix") << program;
+  }
+  const DecoderSpec* cyrus = registry.for_program("cyrus/lmtpunix");
+  ASSERT_NE(cyrus, nullptr);
+  EXPECT_EQ(cyrus->name, "cyrus");
+  // Only tags with a '/' have a family; a dash alone is not one.
+  EXPECT_EQ(registry.for_program("postfix-incoming"), nullptr);
+  EXPECT_EQ(registry.for_program("/smtpd"), nullptr);
+  EXPECT_EQ(registry.for_program("sshd-x/y"), registry.for_program("sshd"));
 }
 
 bool decode_nothing(std::string_view, const ReadTime&, Fields&, std::optional<SysTime>&) {
