@@ -46,6 +46,20 @@ inline bool read_name(std::string_view line, size_t& i, std::string& name, bool 
   return !name.empty();
 }
 
+// Prometheus refuses a label value that is not UTF-8 ("invalid UTF-8 label value").
+inline bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 inline bool read_value(std::string_view text, double& v) {
   if (text == "+Inf" || text == "Inf") {
     v = INFINITY;
@@ -166,6 +180,7 @@ inline bool parse_exposition(std::string_view text, Exposition& out, std::string
           value += c;
         }
         if (s.labels.count(label)) return fail("duplicate label");
+        if (!valid_utf8(value)) return fail("label value is not valid UTF-8");
         s.labels[label] = value;
         if (i < line.size() && line[i] == ',') ++i;
       }

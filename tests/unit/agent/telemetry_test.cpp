@@ -64,5 +64,20 @@ TEST(AgentTelemetry, MetricsAreValidExpositionTextWithTheSameNames) {
   EXPECT_NE(text.find("\nsoc_agent_lines_spooled_total 7\n"), std::string::npos);
 }
 
+// A file name is bytes, not text: an input named with invalid UTF-8 (a glob matched a file whose
+// name came from an upload) must not make Prometheus refuse the whole scrape. The byte is shown
+// as the text \xff; the hand-formatted families wrote it raw.
+TEST(AgentTelemetry, InputNamesThatAreNotUtf8KeepTheExpositionValid) {
+  AgentSnapshot s = sample_snapshot();
+  s.inputs.push_back({"file:/srv/upload/b\xe1o-c\xe1o\r.log", {{"lines", 2}}, 5});
+  const std::string text = prometheus_text(s);
+  test::Exposition e;
+  std::string error;
+  ASSERT_TRUE(test::parse_exposition(text, e, error)) << error;
+  EXPECT_EQ(e.value("soc_agent_input_lag_bytes",
+                    {{"input", "file:/srv/upload/b\\xe1o-c\\xe1o\\x0d.log"}}),
+            5);
+}
+
 }  // namespace
 }  // namespace soc

@@ -155,6 +155,7 @@ TEST(Metrics, TheTestParserRefusesBrokenText) {
   EXPECT_FALSE(test::parse_exposition("a{k=\"x} 1\n", e, error));
   EXPECT_FALSE(test::parse_exposition("a 1\nb 1\na 2\n", e, error));  // not contiguous
   EXPECT_FALSE(test::parse_exposition("a one\n", e, error));
+  EXPECT_FALSE(test::parse_exposition("a{k=\"\xff\"} 1\n", e, error));  // not UTF-8
   EXPECT_FALSE(test::parse_exposition("# TYPE a counter\n# TYPE a gauge\n", e, error));
   EXPECT_FALSE(test::parse_exposition(
       "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\n", e,
