@@ -147,7 +147,9 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
       c.rules_cache_dir = dir == "none" ? "" : resolve(path, dir);
     }
     if (const auto id = rules["intel_dir"]) {
-      c.intel_dir = resolve(path, yaml_string(path, id, "'rules.intel_dir'"));
+      const std::string dir = yaml_string(path, id, "'rules.intel_dir'");
+      if (dir.empty()) yaml_fail(path, id, "'rules.intel_dir' must be a directory");
+      c.intel_dir = resolve(path, dir);
     }
     if (rules["skip_broken"]) {
       c.skip_broken_rules = yaml_bool(path, rules["skip_broken"], "'rules.skip_broken'");
