@@ -254,9 +254,11 @@ bool few_values(std::string_view field) {
 // the field, any test of a field with few values on a good share of them, an equality elsewhere
 // (an action, a command name) rarely, a substring or regex by its shortest literal; once per value.
 double hit_rate(const FieldMatcher& m) {
-  // A list lookup is cheap but runs on every event with the field when it is a trigger: let the
-  // rule's other clauses trigger it when the condition allows.
-  if (m.kind == MatchKind::kExists || m.kind == MatchKind::kInList) return 1.0;
+  // A list lookup (parsing the address, a probe per prefix length) would run on every event with
+  // the field if it were a trigger: ranked above any other clause, so the rule's other clauses
+  // trigger it whenever the condition allows, and the list is consulted for candidates only.
+  if (m.kind == MatchKind::kInList) return 2.0;
+  if (m.kind == MatchKind::kExists) return 1.0;
   if (few_values(m.field)) return 0.5;
   const double values = m.all ? 1.0 : static_cast<double>(m.values.size());
   if (m.kind == MatchKind::kEquals) return std::min(1.0, 0.02 * values);

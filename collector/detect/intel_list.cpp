@@ -96,17 +96,37 @@ std::optional<IpAddress> parse_ip_address(std::string_view text) {
     text = text.substr(0, zone);
   }
   if (text.empty() || text.size() > INET6_ADDRSTRLEN) return std::nullopt;
+  if (text.find(':') == std::string_view::npos) {
+    // Dotted quad by hand (the common case, on every lookup): four decimal parts of 1-3 digits,
+    // each at most 255, no sign or leading zeros beyond "0" (as inet_pton).
+    uint32_t v4 = 0;
+    int parts = 0;
+    size_t i = 0;
+    while (parts < 4) {
+      size_t digits = 0;
+      uint32_t part = 0;
+      while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 4) {
+        part = part * 10 + static_cast<uint32_t>(text[i] - '0');
+        ++i;
+        ++digits;
+      }
+      if (digits == 0 || digits > 3 || part > 255 || (digits > 1 && text[i - digits] == '0')) {
+        return std::nullopt;
+      }
+      v4 = (v4 << 8) | part;
+      if (++parts < 4) {
+        if (i >= text.size() || text[i] != '.') return std::nullopt;
+        ++i;
+      }
+    }
+    if (i != text.size()) return std::nullopt;
+    return IpAddress{0, (uint64_t{0xFFFF} << 32) | v4};
+  }
   char buf[INET6_ADDRSTRLEN + 1];
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
   unsigned char bytes[16] = {};
-  if (text.find(':') != std::string_view::npos) {
-    if (inet_pton(AF_INET6, buf, bytes) != 1) return std::nullopt;
-    return from_bytes(bytes);
-  }
-  // inet_pton's AF_INET takes dotted quads only (no "1.2.3", no octal): what logs write.
-  if (inet_pton(AF_INET, buf, bytes + 12) != 1) return std::nullopt;
-  bytes[10] = bytes[11] = 0xFF;
+  if (inet_pton(AF_INET6, buf, bytes) != 1) return std::nullopt;
   return from_bytes(bytes);
 }
 
@@ -115,6 +135,13 @@ bool valid_intel_list_name(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
   });
+}
+
+IntelList::IpSet& IntelList::prefix_set(int bits) {
+  auto it = std::find_if(by_prefix_.begin(), by_prefix_.end(),
+                         [&](const auto& p) { return p.first <= bits; });
+  if (it == by_prefix_.end() || it->first != bits) it = by_prefix_.insert(it, {bits, IpSet{}});
+  return it->second;
 }
 
 bool IntelList::add(std::string_view entry, std::string* why) {
@@ -143,12 +170,12 @@ bool IntelList::add(std::string_view entry, std::string* why) {
     if (len > max) return refuse(fmt::format("CIDR prefix length above {}", max));
     // IPv4 ranges live in the IPv4-mapped part of the IPv6 space (::ffff:0:0/96).
     const int bits = v4 ? 96 + len : len;
-    by_prefix_[bits].insert(mask(*addr, bits));  // host bits set (10.0.0.5/8) are ignored
+    prefix_set(bits).insert(mask(*addr, bits));  // host bits set (10.0.0.5/8) are ignored
     ++size_;
     return true;
   }
   if (const auto addr = parse_ip_address(entry)) {
-    by_prefix_[128].insert(*addr);
+    prefix_set(128).insert(*addr);
     ++size_;
     return true;
   }

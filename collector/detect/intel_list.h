@@ -72,7 +72,8 @@ class IntelList {
   // Ranges by prefix length (0..128, in the IPv6 space; an exact address is /128). A lookup
   // masks the address once per prefix length in use, longest first: a feed such as Spamhaus
   // DROP uses about fifteen lengths.
-  std::map<int, IpSet, std::greater<>> by_prefix_;
+  std::vector<std::pair<int, IpSet>> by_prefix_;  // longest first
+  IpSet& prefix_set(int bits);
   tsl::robin_set<std::string> domains_;  // lowercase, no trailing dot
   tsl::robin_set<std::string> hashes_;   // lowercase hex
 };

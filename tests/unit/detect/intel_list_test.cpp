@@ -139,6 +139,17 @@ TEST(IntelList, ValuesThatAreNotAddressesNeverMatchRanges) {
   EXPECT_FALSE(list->contains("1.2.3"));
   EXPECT_FALSE(list->contains("1.2.3.4.5"));
   EXPECT_FALSE(list->contains("01.2.3.4 "));
+  EXPECT_FALSE(list->contains("01.2.3.4"));
+  EXPECT_FALSE(list->contains("1.2.3.4."));
+  EXPECT_FALSE(list->contains("256.1.1.1"));
+  EXPECT_FALSE(list->contains("1.2.3.1234"));
+  EXPECT_FALSE(list->contains("1..3.4"));
+  EXPECT_TRUE(list->contains("0.0.0.0"));
+  EXPECT_TRUE(list->contains("255.255.255.255"));
+  const auto a = parse_ip_address("192.0.2.1");
+  const auto b = parse_ip_address("::ffff:c000:201");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);  // the dotted quad is its IPv4-mapped IPv6 address
 }
 
 TEST(IntelList, DomainsMatchThemselvesAndSubdomainsCaseInsensitively) {
