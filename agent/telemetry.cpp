@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/envelope.h"
+#include "common/metrics.h"
 
 namespace soc {
 namespace {
@@ -23,20 +24,6 @@ void json_map(std::string& out, const std::map<std::string, uint64_t>& m) {
     out += fmt::format(":{}", v);
   }
   out += '}';
-}
-
-// Label values escape backslash, quote and newline.
-std::string label(std::string_view v) {
-  std::string out;
-  for (const char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
 }
 
 }  // namespace
@@ -79,62 +66,44 @@ std::string heartbeat_json(const AgentSnapshot& s) {
 }
 
 std::string prometheus_text(const AgentSnapshot& s) {
-  std::string out;
-  const auto metric = [&](std::string_view name, std::string_view type, std::string_view help,
-                          uint64_t v) {
-    out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, v);
-  };
-  metric("soc_agent_uptime_seconds", "gauge", "Seconds since the agent started.",
-         static_cast<uint64_t>(s.uptime_s));
-  metric("soc_agent_lines_read_total", "counter", "Lines handed over by the inputs.", s.lines_read);
-  metric("soc_agent_lines_sent_total", "counter", "Lines given to Kafka.", s.lines_sent);
-  metric("soc_agent_lines_acked_total", "counter", "Lines Kafka acknowledged.", s.lines_acked);
-  metric("soc_agent_lines_spooled_total", "counter", "Lines written to the disk spool.",
-         s.lines_spooled);
-  metric("soc_agent_lines_redacted_total", "counter", "Lines with personal data redacted.",
-         s.lines_redacted);
-  metric("soc_agent_in_flight_lines", "gauge", "Lines waiting for Kafka's acknowledgement.",
-         s.in_flight);
-  metric("soc_agent_in_flight_bytes", "gauge", "Bytes waiting for Kafka's acknowledgement.",
-         s.in_flight_bytes);
-  metric("soc_agent_spool_bytes", "gauge", "Size of the disk spool.", s.spool_bytes);
-  metric("soc_agent_spooling", "gauge", "1 while lines go to the disk spool.", s.spooling ? 1 : 0);
-  out +=
-      "# HELP soc_agent_lines_dropped_total Lines lost, by reason.\n"
-      "# TYPE soc_agent_lines_dropped_total counter\n";
-  for (const auto& [reason, v] : s.dropped) {
-    out += fmt::format("soc_agent_lines_dropped_total{{reason=\"{}\"}} {}\n", label(reason), v);
-  }
-  out +=
-      "# HELP soc_agent_redactions_total Personal data values replaced, by kind.\n"
-      "# TYPE soc_agent_redactions_total counter\n";
-  for (const auto& [kind, v] : s.redactions) {
-    out += fmt::format("soc_agent_redactions_total{{kind=\"{}\"}} {}\n", label(kind), v);
-  }
-  out +=
-      "# HELP soc_agent_events_total Notable events (spool damage, write errors ...).\n"
-      "# TYPE soc_agent_events_total counter\n";
-  for (const auto& [name, v] : s.events) {
-    out += fmt::format("soc_agent_events_total{{event=\"{}\"}} {}\n", label(name), v);
-  }
-  out +=
-      "# HELP soc_agent_input_lag_bytes Bytes written to an input not yet read.\n"
-      "# TYPE soc_agent_input_lag_bytes gauge\n";
+  // A registry per scrape: the agent keeps its counts where they are made (inputs, shipper,
+  // spool) and a scrape is rare; the registry writes the format.
+  MetricsRegistry r;
+  r.gauge("soc_agent_uptime_seconds", "Seconds since the agent started.")
+      .set(static_cast<double>(s.uptime_s));
+  r.counter("soc_agent_lines_read_total", "Lines handed over by the inputs.").inc(s.lines_read);
+  r.counter("soc_agent_lines_sent_total", "Lines given to Kafka.").inc(s.lines_sent);
+  r.counter("soc_agent_lines_acked_total", "Lines Kafka acknowledged.").inc(s.lines_acked);
+  r.counter("soc_agent_lines_spooled_total", "Lines written to the disk spool.")
+      .inc(s.lines_spooled);
+  r.counter("soc_agent_lines_redacted_total", "Lines with personal data redacted.")
+      .inc(s.lines_redacted);
+  r.gauge("soc_agent_in_flight_lines", "Lines waiting for Kafka's acknowledgement.")
+      .set(static_cast<double>(s.in_flight));
+  r.gauge("soc_agent_in_flight_bytes", "Bytes waiting for Kafka's acknowledgement.")
+      .set(static_cast<double>(s.in_flight_bytes));
+  r.gauge("soc_agent_spool_bytes", "Size of the disk spool.")
+      .set(static_cast<double>(s.spool_bytes));
+  r.gauge("soc_agent_spooling", "1 while lines go to the disk spool.").set(s.spooling ? 1 : 0);
+  auto& dropped =
+      r.counter_family("soc_agent_lines_dropped_total", "Lines lost, by reason.", {"reason"});
+  for (const auto& [reason, v] : s.dropped) dropped.with({reason}).inc(v);
+  auto& redactions = r.counter_family("soc_agent_redactions_total",
+                                      "Personal data values replaced, by kind.", {"kind"});
+  for (const auto& [kind, v] : s.redactions) redactions.with({kind}).inc(v);
+  auto& events = r.counter_family("soc_agent_events_total",
+                                  "Notable events (spool damage, write errors ...).", {"event"});
+  for (const auto& [name, v] : s.events) events.with({name}).inc(v);
+  auto& lag = r.gauge_family("soc_agent_input_lag_bytes", "Bytes written to an input not yet read.",
+                             {"input"});
+  for (const auto& in : s.inputs) lag.with({in.name}).set(static_cast<double>(in.lag_bytes));
+  auto& input = r.counter_family("soc_agent_input_total",
+                                 "Per-input counters (lines, bytes, rotations, open_errors ...).",
+                                 {"input", "counter"});
   for (const auto& in : s.inputs) {
-    out +=
-        fmt::format("soc_agent_input_lag_bytes{{input=\"{}\"}} {}\n", label(in.name), in.lag_bytes);
+    for (const auto& [name, v] : in.counters) input.with({in.name, name}).inc(v);
   }
-  out +=
-      "# HELP soc_agent_input_total Per-input counters (lines, bytes, rotations, open_errors "
-      "...).\n"
-      "# TYPE soc_agent_input_total counter\n";
-  for (const auto& in : s.inputs) {
-    for (const auto& [name, v] : in.counters) {
-      out += fmt::format("soc_agent_input_total{{input=\"{}\",counter=\"{}\"}} {}\n",
-                         label(in.name), label(name), v);
-    }
-  }
-  return out;
+  return r.prometheus_text();
 }
 
 }  // namespace soc

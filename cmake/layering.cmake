@@ -36,9 +36,13 @@ function(soc_link_closure target out_var)
   set(${out_var} "${seen}" PARENT_SCOPE)
 endfunction()
 
-# Fails configuration when `target` links any of the FORBIDDEN targets, naming the rule broken.
+# Fails configuration when `target` links any of the FORBIDDEN targets, or any target whose name
+# matches the regex FORBIDDEN_PATTERN, naming the rule broken.
 function(soc_forbid_links target)
-  cmake_parse_arguments(arg "" "BECAUSE" "FORBIDDEN" ${ARGN})
+  cmake_parse_arguments(arg "" "BECAUSE;FORBIDDEN_PATTERN" "FORBIDDEN" ${ARGN})
+  if(NOT TARGET "${target}")
+    message(FATAL_ERROR "layering: no target ${target}")
+  endif()
   soc_link_closure(${target} closure)
   foreach(f IN LISTS arg_FORBIDDEN)
     if(f IN_LIST closure)
@@ -46,4 +50,12 @@ function(soc_forbid_links target)
                           "${arg_BECAUSE}. See docs/architecture.md, \"Layering\".")
     endif()
   endforeach()
+  if(arg_FORBIDDEN_PATTERN)
+    foreach(l IN LISTS closure)
+      if(l MATCHES "${arg_FORBIDDEN_PATTERN}")
+        message(FATAL_ERROR "layering: ${target} links ${l} (directly or through its "
+                            "dependencies); ${arg_BECAUSE}. See docs/architecture.md, \"Layering\".")
+      endif()
+    endforeach()
+  endif()
 endfunction()

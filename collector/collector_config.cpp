@@ -137,7 +137,7 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
     }
     const YAML::Node rules = root["rules"];
     if (!rules) yaml_fail(path, root, "'rules' with 'dir' is required");
-    yaml_check_keys(path, rules, {"dir", "skip_broken", "cache_dir"});
+    yaml_check_keys(path, rules, {"dir", "skip_broken", "cache_dir", "intel_dir"});
     if (!rules["dir"]) yaml_fail(path, rules, "'rules.dir' is required");
     c.rules_dir = resolve(path, yaml_string(path, rules["dir"], "'rules.dir'"));
     c.rules_cache_dir = (std::filesystem::path(c.store_dir).parent_path() / "rules-cache").string();
@@ -145,6 +145,11 @@ Result<CollectorConfig> load_collector_config(const std::string& path) {
       const std::string dir = yaml_string(path, cd, "'rules.cache_dir'");
       if (dir.empty()) yaml_fail(path, cd, "'rules.cache_dir' must be a directory or none");
       c.rules_cache_dir = dir == "none" ? "" : resolve(path, dir);
+    }
+    if (const auto id = rules["intel_dir"]) {
+      const std::string dir = yaml_string(path, id, "'rules.intel_dir'");
+      if (dir.empty()) yaml_fail(path, id, "'rules.intel_dir' must be a directory");
+      c.intel_dir = resolve(path, dir);
     }
     if (rules["skip_broken"]) {
       c.skip_broken_rules = yaml_bool(path, rules["skip_broken"], "'rules.skip_broken'");

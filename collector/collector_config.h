@@ -33,6 +33,8 @@ struct CollectorConfig {
   // rules.cache_dir: compiled rule databases kept across starts and reloads (DatabaseCache).
   // Default: rules-cache beside the store's directory; empty (`cache_dir: none`): no cache.
   std::string rules_cache_dir;
+  // rules.intel_dir: threat-intelligence lists for `in_list` (NAME.txt); empty: rules_dir/intel.
+  std::string intel_dir;
   std::string decoders_dir;  // user decoders (YAML + PCRE2); empty: built-in decoders only
   // Zone of zone-less log timestamps (RFC 3164, error logs): see LogZone in decode/decoder.h.
   std::string timezone = "Asia/Ho_Chi_Minh";

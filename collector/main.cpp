@@ -52,10 +52,11 @@ void log_lines(spdlog::level::level_enum level, const std::string& prefix,
 // Loads and compiles the rule pack, with the databases of `cache_dir` when it is usable (none
 // when empty). A broken rule stops start-up unless skip_broken is set.
 soc::Result<std::unique_ptr<soc::Engine>> load_engine(const std::string& dir, bool skip_broken,
-                                                      const std::string& cache_dir) {
+                                                      const std::string& cache_dir,
+                                                      const std::string& intel_dir) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> skipped;
-  auto rules = soc::load_rules(dir, skip_broken, &skipped);
+  auto rules = soc::load_rules(dir, skip_broken, &skipped, nullptr, intel_dir);
   if (!rules)
     return soc::Error{"broken rules (use rules.skip_broken to load the rest):\n" + rules.error()};
   for (const auto& s : skipped) spdlog::error("rule skipped: {}", s);
@@ -143,8 +144,8 @@ void reload(soc::Pipeline& pipeline, const std::string& config_path,
     spdlog::error("reload: {}: unknown log_level '{}'", config_path, cfg->log_level);
     return keep();
   }
-  auto engine =
-      load_engine(cfg->rules_dir, skip_broken_flag || cfg->skip_broken_rules, cfg->rules_cache_dir);
+  auto engine = load_engine(cfg->rules_dir, skip_broken_flag || cfg->skip_broken_rules,
+                            cfg->rules_cache_dir, cfg->intel_dir);
   if (!engine) {
     log_lines(spdlog::level::err, "reload: ", engine.error());
     return keep();
@@ -212,7 +213,7 @@ int main(int argc, char** argv) {
   }
   // A check compiles for itself: it must not leave files of the wrong owner in the service's cache.
   auto engine = load_engine(cfg->rules_dir, skip_broken || cfg->skip_broken_rules,
-                            checking ? "" : cfg->rules_cache_dir);
+                            checking ? "" : cfg->rules_cache_dir, cfg->intel_dir);
   if (!engine) {
     std::cerr << "soc-collector: " << engine.error() << "\n";
     return 2;

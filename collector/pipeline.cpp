@@ -130,7 +130,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config
       conf->get(), [](const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
         if (std::string_view(fac) == "OFFSET" &&
             std::string_view(buf).find("offset reset") != std::string_view::npos) {
-          static_cast<Pipeline*>(rd_kafka_opaque(rk))->offset_resets_.fetch_add(1);
+          static_cast<Pipeline*>(rd_kafka_opaque(rk))->counters_.offset_resets.inc();
         }
         log_kafka_line(level, fac, buf);
       });
@@ -177,6 +177,7 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
     batch.push_back(std::move(m));
   }
   if (batch.empty()) return store_losses();
+  counters_.batch_events.observe(static_cast<double>(batch.size()));
 
   std::vector<Detection> detections;
   Event event;
@@ -216,6 +217,7 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
   if (!detections.empty()) {
     if (auto st = store_.apply(detections); !st) return Error{"alert store: " + st.error()};
     counters_.detections += found;
+    counters_.count_detections(detections, found);
   }
   // Durable: now the offsets may move past these events.
   std::map<int32_t, int64_t> next_offset;  // per partition of our one topic
@@ -421,20 +423,26 @@ Status Pipeline::store_losses() {
   return Ok{};
 }
 
-void Pipeline::log_counters() const {
+void Pipeline::log_counters() {
   // Totals over the process's life: detectors and decoders replaced on reload hand theirs on.
   const auto decoders = decoder_->user_decoder_stats();
+  counters_.evicted_groups.set_total(evicted_groups());
+  counters_.future_events.set_total(future_before_ + detector_->future_events());
+  counters_.user_decoder_slow.set_total(decoder_slow_before_ + decoders.slow);
+  counters_.user_decoder_disabled.set_total(decoder_disabled_before_ + decoders.disabled);
+  const auto& c = counters_;
   spdlog::info(
       "counters: events={} bad_events={} detections={} evicted_groups={} lost_events={} "
       "offset_resets={} foreign_members={} stalls={} future_events={} user_decoder_slow={} "
       "user_decoder_disabled={} audit_processes={} audit_process_evictions={} "
       "audit_host_evictions={}",
-      counters_.events, counters_.bad_events, counters_.detections, evicted_groups(),
-      counters_.lost_events, counters_.offset_resets + offset_resets_.load(),
-      counters_.foreign_members, counters_.stalls, future_before_ + detector_->future_events(),
-      decoder_slow_before_ + decoders.slow, decoder_disabled_before_ + decoders.disabled,
+      c.events.value(), c.bad_events.value(), c.detections.value(), c.evicted_groups.value(),
+      c.lost_events.value(), c.offset_resets.value(), c.foreign_members.value(), c.stalls.value(),
+      c.future_events.value(), c.user_decoder_slow.value(), c.user_decoder_disabled.value(),
       assembler_.processes().size(), assembler_.processes().evicted(),
       assembler_.processes().hosts_evicted());
+  // Everything, by rule and severity included, as the API's /metrics will serve it.
+  spdlog::info("metrics: {}", c.registry.compact_text());
 }
 
 Status Pipeline::run(const std::atomic<bool>& stop, std::atomic<bool>* reload,

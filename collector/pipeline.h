@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "collector/collector_config.h"
+#include "collector/collector_metrics.h"
 #include "collector/decode/audit_assembler.h"
 #include "collector/model/detection.h"
 #include "collector/offset_tracker.h"
@@ -24,16 +25,8 @@ class Decoder;
 class Detector;
 class Engine;
 
-struct PipelineCounters {
-  uint64_t events = 0;
-  uint64_t bad_events = 0;  // not a valid envelope: logged, counted, skipped
-  uint64_t detections = 0;
-  uint64_t batches = 0;
-  uint64_t lost_events = 0;      // consumed offsets skipped: events never detected on
-  uint64_t offset_resets = 0;    // librdkafka reset our position (auto.offset.reset)
-  uint64_t foreign_members = 0;  // group members seen that are not a soc-collector
-  uint64_t stalls = 0;           // partitions with unread events and nothing arriving
-};
+// The pipeline's counters live in the collector's metrics registry (collector_metrics.h).
+using PipelineCounters = CollectorMetrics;
 
 class Pipeline {
  public:
@@ -95,7 +88,7 @@ class Pipeline {
   Status check_health(bool check_group);
   void check_group_members();
   void check_embedded_assignment();
-  void log_counters() const;
+  void log_counters();
 
   const std::string topic_;
   size_t batch_max_;
@@ -112,7 +105,6 @@ class Pipeline {
   bool closed_ = false;  // close() left the group
   PipelineCounters counters_;
   const std::string group_;
-  std::atomic<uint64_t> offset_resets_{0};  // counted on librdkafka's threads (log callback)
   // Embedded broker: this collector is the group's only legitimate member (the broker lives in
   // this process), so a partition of the topic not assigned to us is held by a stranger.
   const bool embedded_;

@@ -73,6 +73,11 @@ void escape(std::string_view s, std::string& out) {
 
 }  // namespace
 
+size_t utf8_sequence_length(std::string_view text, size_t i) {
+  char32_t cp = 0;
+  return decode_utf8(text, i, cp);
+}
+
 std::string printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());

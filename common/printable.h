@@ -20,6 +20,10 @@ std::string printable(std::string_view text);
 // own log lines, where one event must not write megabytes.
 std::string printable_bounded(std::string_view text, size_t max_bytes = 256);
 
+// Length of the valid UTF-8 sequence starting at text[i] (1 to 4), or 0 when the bytes there are
+// not valid UTF-8 (overlong forms and surrogates included).
+size_t utf8_sequence_length(std::string_view text, size_t i);
+
 // True when printable(text) would change nothing.
 bool is_printable(std::string_view text);
 

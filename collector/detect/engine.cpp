@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "collector/detect/database_cache.h"
+#include "collector/detect/intel_list.h"
 
 namespace soc {
 namespace {
@@ -171,7 +172,8 @@ std::string hs_expression(const FieldMatcher& m, size_t i) {
     case MatchKind::kRegex:
       return v;
     case MatchKind::kExists:
-      break;  // no pattern: the engine checks presence itself
+    case MatchKind::kInList:
+      break;  // no pattern: the engine checks presence or list membership itself
   }
   return v;
 }
@@ -200,7 +202,7 @@ std::vector<Pattern> value_patterns(const FieldMatcher& m) {
 
 Status check_rule_patterns(const Rule& rule) {
   for (const auto& m : rule.clauses) {
-    if (m.kind == MatchKind::kExists) continue;
+    if (m.kind == MatchKind::kExists || m.kind == MatchKind::kInList) continue;
     for (size_t i = 0; i < m.values.size(); ++i) {
       // An escaped literal (letters, digits, _ and \xHH between optional \A and \z) always
       // parses; only an empty one can be refused. Most of a pack's patterns are literals.
@@ -252,6 +254,10 @@ bool few_values(std::string_view field) {
 // the field, any test of a field with few values on a good share of them, an equality elsewhere
 // (an action, a command name) rarely, a substring or regex by its shortest literal; once per value.
 double hit_rate(const FieldMatcher& m) {
+  // A list lookup (parsing the address, a probe per prefix length) would run on every event with
+  // the field if it were a trigger: ranked above any other clause, so the rule's other clauses
+  // trigger it whenever the condition allows, and the list is consulted for candidates only.
+  if (m.kind == MatchKind::kInList) return 2.0;
   if (m.kind == MatchKind::kExists) return 1.0;
   if (few_values(m.field)) return 0.5;
   const double values = m.all ? 1.0 : static_cast<double>(m.values.size());
@@ -359,8 +365,21 @@ struct HsPart {
   std::vector<uint32_t> first;   // per id, its first ref; one more entry ends the last
 };
 
+namespace {
+
+// Whether one of an `in_list` clause's lists holds `value`.
+bool listed(const FieldMatcher& m, std::optional<std::string_view> value) {
+  if (!value) return false;
+  return std::any_of(m.lists.begin(), m.lists.end(),
+                     [&](const auto& list) { return list && list->contains(*value); });
+}
+
+}  // namespace
+
 struct Engine::FieldDb {
   std::string field;
+  // `in_list` clauses that make their rule a candidate: looked up for every event with the field.
+  std::vector<std::pair<PatternRef, const FieldMatcher*>> intel_triggers;
   // `exists` clauses hold whenever the field is present, which match() reads from `scanned`
   // rather than counting a hit per clause (hundreds of Sigma rules test one field for their log
   // source). Only those that make their rule a candidate are hit.
@@ -459,6 +478,7 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules,
     PendingPart always;
     std::map<std::string, PendingGated> gated;  // by the field of the gates
     std::vector<PatternRef> exists_triggers;
+    std::vector<std::pair<PatternRef, const FieldMatcher*>> intel_triggers;
     ExactRefs exact;
     ExactRefs exact_nocase;
     size_t exact_count = 0;
@@ -466,6 +486,7 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules,
   std::map<std::string, Pending> by_field;
   std::vector<std::pair<uint32_t, std::string>> exists_fields;  // (flat clause, field)
   std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> lazy;   // (rule, clause, flat clause)
+  std::vector<std::pair<uint32_t, const FieldMatcher*>> intel;  // (flat clause, in_list clause)
   for (size_t r = 0; r < engine->rules_.size(); ++r) {
     engine->index_of_rule_.emplace(engine->rules_[r].id, r);
   }
@@ -496,6 +517,16 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules,
       const FieldMatcher& m = rule.clauses[c];
       const uint32_t flat = engine->clause_total_++;
       Pending& p = by_field[m.field];
+      if (m.kind == MatchKind::kInList) {
+        if (m.lists.size() != m.values.size()) {
+          return Error{fmt::format("{}: rule '{}': intel lists not attached (attach_intel_lists)",
+                                   m.where, rule.id)};
+        }
+        engine->clause_need_.push_back(1);
+        intel.emplace_back(flat, &m);
+        if (plan.makes_candidate[c]) p.intel_triggers.push_back({PatternRef{r, flat, 0, true}, &m});
+        continue;
+      }
       if (m.kind == MatchKind::kExists) {
         engine->clause_need_.push_back(1);
         const PatternRef ref{r, flat, 0, plan.makes_candidate[c]};
@@ -613,6 +644,7 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules,
       fdb.gated.push_back(std::move(gp));
     }
     fdb.exists_triggers = std::move(p.exists_triggers);
+    fdb.intel_triggers = std::move(p.intel_triggers);
     fdb.exact = std::move(p.exact);
     fdb.exact_nocase = std::move(p.exact_nocase);
     engine->pattern_count_ += p.exact_count;
@@ -637,6 +669,8 @@ Result<std::unique_ptr<Engine>> Engine::build(std::vector<Rule> rules,
     }
     engine->settled_[flat] = {std::move(db).value(), &m.field};
   }
+  engine->intel_clause_.assign(engine->clause_total_, nullptr);
+  for (const auto& [flat, m] : intel) engine->intel_clause_[flat] = m;
   engine->exists_db_.assign(engine->clause_total_, kNoDatabase);
   for (const auto& [flat, field] : exists_fields) {
     engine->exists_db_[flat] = engine->db_of_field_.at(field);
@@ -694,6 +728,9 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
     const FieldDb& d = dbs_[index];
     s.scanned[index] = s.epoch;
     for (const auto& ref : d.exists_triggers) s.on_hit(ref);
+    for (const auto& [ref, m] : d.intel_triggers) {
+      if (listed(*m, value)) s.on_hit(ref);
+    }
     if (!d.exact.empty()) {
       if (const auto it = d.exact.find(value); it != d.exact.end()) {
         for (const auto& ref : it->second) s.on_hit(ref);
@@ -724,6 +761,13 @@ std::vector<size_t> Engine::match(const Event& e, Scratch& scratch) const {
   // latter found by scanning the clause's own database for clauses without trigger patterns.
   const auto holds = [&](uint32_t c) {
     if (const uint32_t db = exists_db_[c]; db != kNoDatabase) return s.scanned[db] == s.epoch;
+    if (const FieldMatcher* m = intel_clause_[c]) {
+      uint64_t& state = s.settled[c];
+      if (state >> 32 != s.epoch) {
+        state = (uint64_t{s.epoch} << 32) | (1u + listed(*m, event_field(e, m->field)));
+      }
+      return (state & 0xFFFFFFFFu) == 2;
+    }
     const Settled& lazy = settled_[c];
     if (!lazy.db) return s.hit_count(c) >= clause_need_[c];
     uint64_t& state = s.settled[c];
@@ -776,6 +820,13 @@ std::vector<Engine::RuleMatch> Engine::explain(const Event& e) const {
       ClauseHit hit{c, {}};
       if (m.kind == MatchKind::kExists) {
         rm.hits.push_back(hit);
+        continue;
+      }
+      if (m.kind == MatchKind::kInList) {
+        for (uint32_t i = 0; i < m.lists.size(); ++i) {
+          if (m.lists[i] && m.lists[i]->contains(*value)) hit.values.push_back(i);
+        }
+        if (!hit.values.empty()) rm.hits.push_back(std::move(hit));
         continue;
       }
       // Every value of the clause in one database (compiled on first use and kept), reporting

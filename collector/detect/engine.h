@@ -124,6 +124,7 @@ class Engine {
   std::vector<uint32_t> clause_need_;  // flat clause -> pattern hits needed (1, or all values)
   static constexpr uint32_t kNoDatabase = UINT32_MAX;
   std::vector<uint32_t> exists_db_;  // flat clause -> its field's database if `exists`, else none
+  std::vector<const FieldMatcher*> intel_clause_;  // flat clause -> the clause if `in_list`
   // Flat clause -> its own database, for clauses settled only for candidates (see RulePlan).
   struct Settled;
   std::vector<Settled> settled_;

@@ -1,6 +1,7 @@
 #include "collector/detect/rule.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +12,7 @@
 
 #include "collector/detect/condition.h"
 #include "collector/detect/engine.h"
+#include "collector/detect/intel_list.h"
 #include "common/yaml_file.h"
 
 namespace soc {
@@ -104,14 +106,15 @@ FieldMatcher parse_matcher(const std::string& file, const std::string& field,
     }
     return m;
   }
-  yaml_check_keys(
-      file, value,
-      {"equals", "contains", "startswith", "endswith", "regex", "exists", "nocase", "all"});
+  yaml_check_keys(file, value,
+                  {"equals", "contains", "startswith", "endswith", "regex", "exists", "in_list",
+                   "nocase", "all"});
   check_unique_keys(file, value);
   static const std::pair<const char*, MatchKind> kKinds[] = {
       {"equals", MatchKind::kEquals},         {"contains", MatchKind::kContains},
       {"startswith", MatchKind::kStartsWith}, {"endswith", MatchKind::kEndsWith},
       {"regex", MatchKind::kRegex},           {"exists", MatchKind::kExists},
+      {"in_list", MatchKind::kInList},
   };
   int found = 0;
   for (const auto& [key, kind] : kKinds) {
@@ -120,7 +123,7 @@ FieldMatcher parse_matcher(const std::string& file, const std::string& field,
     if (++found > 1) {
       yaml_fail(file, v,
                 fmt::format("field '{}' has more than one of equals, contains, startswith, "
-                            "endswith, regex, exists (use one per field)",
+                            "endswith, regex, exists, in_list (use one per field)",
                             field));
     }
     m.kind = kind;
@@ -130,6 +133,16 @@ FieldMatcher parse_matcher(const std::string& file, const std::string& field,
       continue;
     }
     m.values = string_list(file, v, fmt::format("field '{}' {}", field, key));
+    if (kind == MatchKind::kInList) {
+      for (const auto& name : m.values) {
+        if (!valid_intel_list_name(name)) {
+          yaml_fail(file, v,
+                    fmt::format("field '{}': '{}' is not a list name (lowercase letters, digits, "
+                                "'.', '_', '-': the file NAME.txt in the intel directory)",
+                                field, name));
+        }
+      }
+    }
     for (const auto& s : m.values) {
       if (s.empty() && kind != MatchKind::kEquals) {
         yaml_fail(file, v,
@@ -140,7 +153,7 @@ FieldMatcher parse_matcher(const std::string& file, const std::string& field,
   if (found == 0) {
     yaml_fail(file, value,
               fmt::format("field '{}' needs one of equals, contains, startswith, endswith, regex, "
-                          "exists",
+                          "exists, in_list",
                           field));
   }
   if (const YAML::Node n = value["nocase"]) m.nocase = yaml_bool(file, n, "nocase");
@@ -148,6 +161,11 @@ FieldMatcher parse_matcher(const std::string& file, const std::string& field,
   if (m.kind == MatchKind::kExists && (value["nocase"] || value["all"])) {
     yaml_fail(file, value["nocase"] ? value["nocase"] : value["all"],
               "exists takes no nocase / all");
+  }
+  if (m.kind == MatchKind::kInList && (value["nocase"] || value["all"])) {
+    // Lists compare addresses as addresses and names case-insensitively already.
+    yaml_fail(file, value["nocase"] ? value["nocase"] : value["all"],
+              "in_list takes no nocase / all");
   }
   return m;
 }
@@ -601,6 +619,8 @@ std::string_view to_string(MatchKind k) {
       return "regex";
     case MatchKind::kExists:
       return "exists";
+    case MatchKind::kInList:
+      return "in_list";
   }
   return "equals";
 }
@@ -678,8 +698,30 @@ Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::st
   return finish(std::move(l), false, nullptr);
 }
 
+void attach_intel_lists(std::vector<Rule>& rules, const IntelLists& lists,
+                        std::vector<std::string>& warnings) {
+  for (Rule& rule : rules) {
+    for (FieldMatcher& m : rule.clauses) {
+      if (m.kind != MatchKind::kInList) continue;
+      m.lists.clear();
+      for (const auto& name : m.values) {
+        auto list = lists.find(name);
+        if (!list) {
+          warnings.push_back(fmt::format(
+              "{}: rule '{}': no intel list '{}' (file {}.txt in the intel directory): it matches "
+              "nothing",
+              m.where, rule.id, name, name));
+          list = std::make_shared<IntelList>(name);
+        }
+        m.lists.push_back(std::move(list));
+      }
+    }
+  }
+}
+
 Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken,
-                                     std::vector<std::string>* skipped, size_t* files_read) {
+                                     std::vector<std::string>* skipped, size_t* files_read,
+                                     const std::string& intel_dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     return Error::not_found(fmt::format("{}: not a rules directory", dir));
@@ -699,7 +741,21 @@ Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken,
   for (const auto& f : files) parse_file(f, l);
   reject_duplicates(l);
   reject_dangling_after(l);
-  return finish(std::move(l), skip_broken, skipped);
+  auto rules = finish(std::move(l), skip_broken, skipped);
+  if (!rules) return rules;
+  // Threat-intelligence lists, read afresh with the rules (a reload re-reads both).
+  const std::string lists_dir = intel_dir.empty() ? (fs::path(dir) / "intel").string() : intel_dir;
+  IntelLoadReport report;
+  auto lists = IntelLists::load_dir(lists_dir, report);
+  if (!lists) return lists.failure();
+  std::vector<std::string> warnings = std::move(report.problems);
+  attach_intel_lists(*rules, *lists, warnings);
+  for (const auto& w : warnings) spdlog::warn("intel list: {}", w);
+  if (report.files > 0) {
+    spdlog::info("intel lists: {} lists, {} entries, {} bad lines from {}", lists->size(),
+                 report.entries, report.bad_lines, lists_dir);
+  }
+  return rules;
 }
 
 }  // namespace soc

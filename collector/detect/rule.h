@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,12 +12,16 @@
 
 namespace soc {
 
-enum class MatchKind { kEquals, kContains, kStartsWith, kEndsWith, kRegex, kExists };
+class IntelList;
+class IntelLists;
+
+enum class MatchKind { kEquals, kContains, kStartsWith, kEndsWith, kRegex, kExists, kInList };
 std::string_view to_string(MatchKind k);
 
 // One field clause: `field` matches any of `values` (or all of them with `all`). kExists has no
 // values: it holds when the field is present (`exists: true`) or, with `negate`, absent
-// (`exists: false`).
+// (`exists: false`). kInList: `values` name threat-intelligence lists (any of them must list the
+// field's value); `lists` holds them once attach_intel_lists() resolved the names.
 struct FieldMatcher {
   std::string field;
   MatchKind kind = MatchKind::kEquals;
@@ -25,6 +30,7 @@ struct FieldMatcher {
   bool all = false;     // every value must match instead of any
   bool negate = false;  // the clause holds when the match does NOT (only `exists: false`)
   std::string where;    // "file:line:column" of the values, for compile errors
+  std::vector<std::shared_ptr<const IntelList>> lists;  // kInList: one per value, null if absent
 };
 
 // A named group of clauses: holds when any alternative holds; an alternative holds when all of
@@ -139,8 +145,17 @@ Result<std::vector<Rule>> load_rules_text(const std::string& text, const std::st
 // across all of them. On any broken rule returns an Error listing all of them, one per line. With
 // `skip_broken` the good rules are returned and the messages go to `*skipped` instead.
 // `files_read`, when given, receives how many rule files were read.
+// The rules' `in_list` clauses use the lists of `intel_dir` (default: DIR/intel), loaded afresh at
+// every call, so a reload re-reads them; bad list lines and unknown lists are logged as warnings
+// (an unknown list is empty: a missing feed must not stop detection).
 Result<std::vector<Rule>> load_rules(const std::string& dir, bool skip_broken = false,
                                      std::vector<std::string>* skipped = nullptr,
-                                     size_t* files_read = nullptr);
+                                     size_t* files_read = nullptr,
+                                     const std::string& intel_dir = {});
+
+// Resolves every `in_list` clause's list names against `lists`. A name `lists` lacks resolves to
+// an empty list (never matches) and adds a "file:line:column: ..." line to `warnings`.
+void attach_intel_lists(std::vector<Rule>& rules, const IntelLists& lists,
+                        std::vector<std::string>& warnings);
 
 }  // namespace soc

@@ -1,4 +1,4 @@
-// soc-collector's configuration file: the keys added here (rules.cache_dir).
+// soc-collector's configuration file: the keys added here (rules.cache_dir, rules.intel_dir).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -27,6 +27,25 @@ TEST(CollectorConfig, RuleCacheBesideTheStoreByDefault) {
   auto c = load("");
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ(c->rules_cache_dir, "/var/lib/x/rules-cache");
+}
+
+// Threat-intelligence lists: rules.dir/intel unless rules.intel_dir names a directory (relative
+// to the configuration file, like every path in it).
+TEST(CollectorConfig, IntelDirDefaultsToTheRulesAndIsResolved) {
+  auto c = load("");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->intel_dir, "");  // load_rules() then reads rules_dir/intel
+  auto abs = load("  intel_dir: /etc/soc/intel\n");
+  ASSERT_TRUE(abs.ok()) << abs.error();
+  EXPECT_EQ(abs->intel_dir, "/etc/soc/intel");
+  auto rel = load("  intel_dir: feeds\n");
+  ASSERT_TRUE(rel.ok()) << rel.error();
+  EXPECT_EQ(fs::path(rel->intel_dir).filename(), "feeds");
+  EXPECT_TRUE(fs::path(rel->intel_dir).is_absolute());
+  auto empty = load("  intel_dir: ''\n");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().find("'rules.intel_dir' must be a directory"), std::string::npos)
+      << empty.error();
 }
 
 TEST(CollectorConfig, RuleCacheDirAndNone) {
