@@ -15,11 +15,7 @@
 #include <sstream>
 
 #include "collector/collector_config.h"
-#include "collector/decode/decoder.h"
-#include "collector/decode/user_decoder.h"
-#include "collector/detect/database_cache.h"
-#include "collector/detect/engine.h"
-#include "collector/detect/rule.h"
+#include "collector/detect/detect_chain.h"
 #include "collector/embedded_broker.h"
 #include "collector/pipeline.h"
 #include "collector/store/alert_store.h"
@@ -53,53 +49,44 @@ void log_lines(spdlog::level::level_enum level, const std::string& prefix,
 // when empty). A broken rule stops start-up unless skip_broken is set.
 soc::Result<std::unique_ptr<soc::Engine>> load_engine(const std::string& dir, bool skip_broken,
                                                       const std::string& cache_dir) {
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::string> skipped;
-  auto rules = soc::load_rules(dir, skip_broken, &skipped);
-  if (!rules)
-    return soc::Error{"broken rules (use rules.skip_broken to load the rest):\n" + rules.error()};
-  for (const auto& s : skipped) spdlog::error("rule skipped: {}", s);
-  std::shared_ptr<soc::DatabaseCache> cache;
+  soc::RulePackOptions options{dir, skip_broken, nullptr, "use rules.skip_broken to load the rest"};
   if (!cache_dir.empty()) {
     if (auto opened = soc::DatabaseCache::open(cache_dir); opened.ok()) {
-      cache = std::move(*opened);
+      options.cache = std::move(*opened);
     } else {
       spdlog::warn("rule database cache off (rules compile at every start): {}", opened.error());
     }
   }
-  const size_t n = rules->size();
-  auto engine = soc::Engine::build(std::move(*rules), cache);
-  if (!engine) return soc::Error{engine.error()};
-  const auto& built = (*engine)->build_stats();
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  auto pack = soc::load_rule_pack(options);
+  if (!pack) return soc::Error{pack.error()};
+  for (const auto& s : pack->skipped) spdlog::error("rule skipped: {}", s);
+  const auto& built = pack->engine->build_stats();
   spdlog::info(
       "loaded {} rules from {} ({} skipped) in {:.2f} s: {} databases from the cache, {} "
       "compiled",
-      n, dir, skipped.size(), took.count(), built.loaded, built.compiled);
+      pack->engine->rules().size(), dir, pack->skipped.size(), pack->took.count(), built.loaded,
+      built.compiled);
+  const auto& cache = options.cache;
   if (cache && cache->stats().rejected + cache->stats().store_failed > 0) {
     spdlog::debug("rule database cache {}: {} files rejected, {} writes failed", cache->dir(),
                   cache->stats().rejected, cache->stats().store_failed);
   }
-  return std::move(*engine);
+  return std::move(pack->engine);
 }
 
 // The built-in decoders plus the user decoders of `decoders_dir` (none when empty), reading
 // zone-less timestamps in the configured zone.
-soc::Result<std::unique_ptr<soc::Decoder>> load_decoder(const soc::CollectorConfig& cfg) {
-  auto zone = soc::LogZone::parse(cfg.timezone);
-  if (!zone) return soc::Error{zone.error()};
-  soc::UserDecoders user;
+soc::Result<soc::Decoder> load_decoder(const soc::CollectorConfig& cfg) {
+  auto loaded =
+      soc::load_decoder({cfg.timezone, cfg.decoders_dir, cfg.decoder_limits, cfg.future_tolerance});
+  if (!loaded) return soc::Error{loaded.error()};
   if (!cfg.decoders_dir.empty()) {
-    auto loaded = soc::load_user_decoders(cfg.decoders_dir);
-    if (!loaded) return soc::Error{"broken user decoders:\n" + loaded.error()};
-    user = std::move(*loaded);
-    user.set_limits(cfg.decoder_limits);
     spdlog::info(
-        "loaded {} user decoders from {} ({})", user.size(), cfg.decoders_dir,
-        user.jit() ? "PCRE2 JIT" : "PCRE2 interpreter: no JIT where MemoryDenyWriteExecute=yes");
+        "loaded {} user decoders from {} ({})", loaded->user_decoders, cfg.decoders_dir,
+        loaded->jit ? "PCRE2 JIT" : "PCRE2 interpreter: no JIT where MemoryDenyWriteExecute=yes");
   }
-  spdlog::info("zone-less log timestamps are read in {}", zone->name());
-  return std::make_unique<soc::Decoder>(std::move(user), std::move(*zone), cfg.future_tolerance);
+  spdlog::info("zone-less log timestamps are read in {}", loaded->zone);
+  return std::move(loaded->decoder);
 }
 
 // Settings the running process cannot change: they take effect at the next restart. Names only,
