@@ -48,6 +48,7 @@ void DetectChain::replace_engine(std::shared_ptr<const Engine> engine) {
   future_before_ += detector_->future_events();
   // The new detector first, then the old one goes before the engine it refers to.
   auto detector = std::make_unique<Detector>(*engine, max_groups_);
+  detector->set_track_folded(track_folded_);
   detector_ = std::move(detector);
   engine_ = std::move(engine);
 }

@@ -95,6 +95,12 @@ class DetectChain {
     detect_ready(on_event);
   }
 
+  // Detections list the events they count (Detector::set_track_folded); for measuring tools.
+  void set_track_folded(bool on) {
+    track_folded_ = on;
+    detector_->set_track_folded(on);
+  }
+
   // Swaps the rule engine: the detector is rebuilt, so threshold state starts afresh.
   void replace_engine(std::shared_ptr<const Engine> engine);
   void replace_decoder(Decoder decoder);
@@ -124,6 +130,7 @@ class DetectChain {
   std::shared_ptr<const Engine> engine_;  // declared before detector_: the detector refers to it
   std::unique_ptr<Detector> detector_;
   size_t max_groups_;
+  bool track_folded_ = false;
   uint64_t evicted_before_ = 0;
   uint64_t future_before_ = 0;
   UserDecoders::Stats decoders_before_;
