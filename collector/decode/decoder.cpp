@@ -8,15 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "collector/decode/access_log.h"
-#include "collector/decode/auditd.h"
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/journald_fields.h"
-#include "collector/decode/json.h"
-#include "collector/decode/pam.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
-#include "collector/decode/web.h"
 #include "common/clock.h"
 
 namespace soc {
@@ -69,31 +64,6 @@ std::string_view unwrap_repeated(std::string_view msg, Fields& f) {
   f.set("event.repeat_count", count);
   const std::string_view inner = rest.substr(middle + kMiddle.size());
   return inner.substr(0, inner.size() - 1);
-}
-
-bool is_hex_letter(char c) {
-  return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// The decoder a text's first bytes point to: the dispatch for lines without a syslog header and
-// for MSGs of programs without a decoder of their own (or that it did not recognise).
-bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
-                     std::optional<SysTime>& time) {
-  if (msg.empty()) return false;
-  const char c = msg.front();
-  if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
-  if (c == 'p' && decode_pam(msg, f)) return true;
-  if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
-    if (decode_auditd(msg, f, time)) return true;
-  }
-  if (c == '[') return decode_web(msg, read, f, time);
-  if ((c >= '0' && c <= '9') || c == ':' || is_hex_letter(c)) {
-    return decode_web(msg, read, f, time);
-  }
-  // An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...] "GET")
-  // or a client host name (HostnameLookups On) starts with any letter.
-  if (msg.find("] \"") != std::string_view::npos) return decode_access_log(msg, f, time);
-  return false;
 }
 
 }  // namespace
@@ -170,7 +140,7 @@ void Decoder::decode(Event& event) const {
   if (!line) {
     f.set("host.name", env.host);
     f.set("message", text);
-    decode_by_shape(text, read, f, own_time);
+    registry_->decode_by_shape(text, read, f, own_time);
     if (user_) user_->apply({}, text, f);
     set_time(event, own_time.value_or(read.time), read.time);
     return;
@@ -181,7 +151,7 @@ void Decoder::decode(Event& event) const {
   const std::string_view msg = unwrap_repeated(line->message, f);
   const DecoderSpec* spec = registry_->for_program(line->program);
   if (spec == nullptr || !spec->decode(msg, read, f, own_time)) {
-    decode_by_shape(msg, read, f, own_time);
+    registry_->decode_by_shape(msg, read, f, own_time);
   }
   if (user_) user_->apply(line->program, msg, f);
   set_time(event, own_time ? *own_time : line->time.value_or(read.time), read.time);

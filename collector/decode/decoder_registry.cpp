@@ -42,6 +42,7 @@ DecoderRegistry::DecoderRegistry(std::span<const DecoderSpec* const> specs) : sp
       problems_.push_back("decoder " + std::string(spec->name) + " is listed twice");
       continue;  // its programs stay with the first
     }
+    if (spec->shape.decode != nullptr) shaped_.push_back(spec);
     if (!spec->programs.empty() && spec->decode == nullptr) {
       // Routing its programs nowhere would crash on the first line: leave them to the shape rule.
       problems_.push_back("decoder " + std::string(spec->name) +
@@ -56,6 +57,29 @@ DecoderRegistry::DecoderRegistry(std::span<const DecoderSpec* const> specs) : sp
       }
     }
   }
+}
+
+const DecoderSpec* DecoderRegistry::decode_by_shape(std::string_view text, const ReadTime& read,
+                                                    Fields& fields,
+                                                    std::optional<SysTime>& time) const {
+  if (text.empty()) return nullptr;
+  for (const DecoderSpec* spec : shaped_) {
+    if (!spec->shape.matches(text)) continue;
+    if (spec->shape.decode(text, read, fields, time)) return spec;
+    if (spec->shape.final) return nullptr;
+  }
+  return nullptr;
+}
+
+std::vector<const DecoderSpec*> DecoderRegistry::shapes_for(std::string_view text) const {
+  std::vector<const DecoderSpec*> out;
+  if (text.empty()) return out;
+  for (const DecoderSpec* spec : shaped_) {
+    if (!spec->shape.matches(text)) continue;
+    out.push_back(spec);
+    if (spec->shape.final) break;
+  }
+  return out;
 }
 
 const DecoderSpec* DecoderRegistry::find(std::string_view name) const {

@@ -181,6 +181,12 @@ bool decode_json(string_view input, Fields& f, std::optional<SysTime>& time) {
 namespace {
 
 constexpr std::string_view kJsonFormats[] = {"one JSON object per line", "rsyslog @cee: JSON"};
+constexpr std::string_view kJsonShape[] = {"{", "@"};
+
+bool decode_json_shape(std::string_view text, const ReadTime& /*read*/, Fields& fields,
+                       std::optional<SysTime>& time) {
+  return looks_like_json(text) && decode_json(text, fields, time);
+}
 
 }  // namespace
 
@@ -188,6 +194,9 @@ extern constinit const DecoderSpec kJsonDecoder{
     .name = "json",
     .description = "JSON object lines, chosen by the line's first bytes",
     .formats = kJsonFormats,
+    .shape = {.prefixes = kJsonShape,
+              .text = "'{' or '@' (a '{' or '@' line that is not JSON stays undecoded)",
+              .decode = decode_json_shape},
 };
 
 }  // namespace soc
