@@ -84,9 +84,6 @@ class DetectChain {
     on_event(e, raised);
   }
 
-  // Detection on an event decoded elsewhere (it must not be an audit record waiting for others).
-  std::vector<Detection> detect(const Event& e) { return detector_->process(e); }
-
   // Releases the audit events still waiting for records (the pipeline calls it at the end of a
   // batch, the tools at the end of their input) and runs detection on them.
   template <typename OnEvent>
