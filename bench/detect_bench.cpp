@@ -28,10 +28,9 @@
 #include <string>
 #include <vector>
 
-#include "collector/decode/audit_assembler.h"
 #include "collector/decode/decoder.h"
 #include "collector/detect/database_cache.h"
-#include "collector/detect/detector.h"
+#include "collector/detect/detect_chain.h"
 #include "collector/detect/engine.h"
 #include "collector/detect/rule.h"
 
@@ -553,31 +552,25 @@ int main(int argc, char** argv) {
     matches = 0;
     for (const auto& e : decoded) matches += (*engine)->match(e, es).size();
   });
+  // The engine is shared with the chain of each round; `engine` keeps its reference.
+  const std::shared_ptr<const soc::Engine> shared_engine(engine->get(), [](const soc::Engine*) {});
   size_t detections = 0;
   size_t groups = 0;  // threshold groups open at the end, and evicted by the cap on the way
   uint64_t evicted = 0;
   const double detect_eps = best_rate(o.rounds, n, [&] {
-    soc::Detector detector(**engine);  // fresh state each round
-    soc::AuditAssembler assembler;     // as in the pipeline: audit records joined first
+    soc::DetectChain chain(decoder, shared_engine);  // fresh state each round
     soc::Event e;
     detections = 0;
-    const auto detect_ready = [&] {
-      for (const auto& done : assembler.ready()) detections += detector.process(done).size();
-      assembler.recycle();
+    const auto count = [&](const soc::Event&, const std::vector<soc::Detection>& raised) {
+      detections += raised.size();
     };
     for (size_t i = 0; i < n; ++i) {
       e.env = envs[i];
-      decoder.decode(e);
-      if (assembler.take(e)) {
-        detect_ready();
-        continue;
-      }
-      detections += detector.process(e).size();
+      chain.push(e, count);
     }
-    assembler.flush();
-    detect_ready();
-    groups = detector.group_count();
-    evicted = detector.evicted_groups();
+    chain.flush(count);
+    groups = chain.group_count();
+    evicted = chain.evicted_groups();
   });
   size_t raw_hits = 0;
   const double raw_lps = best_rate(o.detect_only ? 0 : o.rounds, n, [&] {

@@ -14,10 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "collector/decode/decoder.h"
 #include "collector/decode/envelope_reader.h"
-#include "collector/detect/detector.h"
-#include "collector/detect/engine.h"
 #include "collector/group_members.h"
 #include "collector/pipeline_loss.h"
 #include "collector/store/alert_store.h"
@@ -62,15 +59,12 @@ const std::map<std::string, std::string> kConsumerBufferDefaults = {
 
 }  // namespace
 
-Pipeline::Pipeline(Key, const CollectorConfig& config, std::unique_ptr<Decoder> decoder,
-                   std::unique_ptr<Engine> engine, AlertStore& store)
+Pipeline::Pipeline(Key, const CollectorConfig& config, Decoder decoder,
+                   std::shared_ptr<const Engine> engine, AlertStore& store)
     : topic_(config.topic),
       batch_max_(config.batch_max),
       store_(store),
-      decoder_(std::move(decoder)),
-      assembler_(16, config.audit_processes),
-      engine_(std::move(engine)),
-      detector_(std::make_unique<Detector>(*engine_)),
+      chain_(std::move(decoder), std::move(engine), 100000, config.audit_processes),
       group_(config.group),
       embedded_(config.kafka.brokers == "embedded"),
       embedded_partitions_(config.embedded_partitions),
@@ -101,9 +95,8 @@ bool Pipeline::close(std::chrono::milliseconds deadline) {
 }
 
 Result<std::unique_ptr<Pipeline>> Pipeline::create(const CollectorConfig& config,
-                                                   const std::string& bootstrap,
-                                                   std::unique_ptr<Decoder> decoder,
-                                                   std::unique_ptr<Engine> engine,
+                                                   const std::string& bootstrap, Decoder decoder,
+                                                   std::shared_ptr<const Engine> engine,
                                                    AlertStore& store) {
   auto p = std::make_unique<Pipeline>(Key{}, config, std::move(decoder), std::move(engine), store);
   std::map<std::string, std::string> props = config.kafka.properties;
@@ -180,6 +173,9 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
   counters_.batch_events.observe(static_cast<double>(batch.size()));
 
   std::vector<Detection> detections;
+  const auto collect = [&detections](const Event&, std::vector<Detection>& raised) {
+    for (auto& d : raised) detections.push_back(std::move(d));
+  };
   Event event;
   for (const auto& m : batch) {
     const std::string_view value(static_cast<const char*>(m->payload), m->len);
@@ -201,16 +197,10 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
     }
     event.env = std::move(*env);
     event.fields.clear();
-    decoder_->decode(event);
-    if (assembler_.take(event)) {
-      detect_ready(detections);  // audit records wait to be joined into their event
-      continue;
-    }
-    for (auto& d : detector_->process(event)) detections.push_back(std::move(d));
+    chain_.push(event, collect);  // audit records wait there to be joined into their event
   }
   // An audit event is never split across the batch's commit: what is pending is complete enough.
-  assembler_.flush();
-  detect_ready(detections);
+  chain_.flush(collect);
   const size_t found = detections.size();
   for (auto& d : losses_) detections.push_back(std::move(d));
   losses_.clear();
@@ -235,33 +225,6 @@ Status Pipeline::process_batch(const std::atomic<bool>& stop) {
   }
   ++counters_.batches;
   return Ok{};
-}
-
-void Pipeline::detect_ready(std::vector<Detection>& detections) {
-  for (const Event& e : assembler_.ready()) {
-    for (auto& d : detector_->process(e)) detections.push_back(std::move(d));
-  }
-  assembler_.recycle();
-}
-
-void Pipeline::replace_decoder(std::unique_ptr<Decoder> decoder) {
-  const auto stats = decoder_->user_decoder_stats();
-  decoder_slow_before_ += stats.slow;
-  decoder_disabled_before_ += stats.disabled;
-  decoder_ = std::move(decoder);
-}
-
-void Pipeline::replace_engine(std::unique_ptr<Engine> engine) {
-  evicted_before_ += detector_->evicted_groups();
-  future_before_ += detector_->future_events();
-  // The new detector first, then the old one goes before the engine it refers to.
-  auto detector = std::make_unique<Detector>(*engine);
-  detector_ = std::move(detector);
-  engine_ = std::move(engine);
-}
-
-uint64_t Pipeline::evicted_groups() const {
-  return evicted_before_ + detector_->evicted_groups();
 }
 
 void Pipeline::record_loss(const OffsetGap& gap) {
@@ -425,12 +388,13 @@ Status Pipeline::store_losses() {
 
 void Pipeline::log_counters() {
   // Totals over the process's life: detectors and decoders replaced on reload hand theirs on.
-  const auto decoders = decoder_->user_decoder_stats();
-  counters_.evicted_groups.set_total(evicted_groups());
-  counters_.future_events.set_total(future_before_ + detector_->future_events());
-  counters_.user_decoder_slow.set_total(decoder_slow_before_ + decoders.slow);
-  counters_.user_decoder_disabled.set_total(decoder_disabled_before_ + decoders.disabled);
+  const auto decoders = chain_.user_decoder_stats();
+  counters_.evicted_groups.set_total(chain_.evicted_groups());
+  counters_.future_events.set_total(chain_.future_events());
+  counters_.user_decoder_slow.set_total(decoders.slow);
+  counters_.user_decoder_disabled.set_total(decoders.disabled);
   const auto& c = counters_;
+  const auto& processes = chain_.processes();
   spdlog::info(
       "counters: events={} bad_events={} detections={} evicted_groups={} lost_events={} "
       "offset_resets={} foreign_members={} stalls={} future_events={} user_decoder_slow={} "
@@ -439,8 +403,7 @@ void Pipeline::log_counters() {
       c.events.value(), c.bad_events.value(), c.detections.value(), c.evicted_groups.value(),
       c.lost_events.value(), c.offset_resets.value(), c.foreign_members.value(), c.stalls.value(),
       c.future_events.value(), c.user_decoder_slow.value(), c.user_decoder_disabled.value(),
-      assembler_.processes().size(), assembler_.processes().evicted(),
-      assembler_.processes().hosts_evicted());
+      processes.size(), processes.evicted(), processes.hosts_evicted());
   // Everything, by rule and severity included, as the API's /metrics will serve it.
   spdlog::info("metrics: {}", c.registry.compact_text());
 }

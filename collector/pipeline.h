@@ -11,7 +11,7 @@
 
 #include "collector/collector_config.h"
 #include "collector/collector_metrics.h"
-#include "collector/decode/audit_assembler.h"
+#include "collector/detect/detect_chain.h"
 #include "collector/model/detection.h"
 #include "collector/offset_tracker.h"
 #include "common/kafka.h"
@@ -21,20 +21,16 @@
 namespace soc {
 
 class AlertStore;
-class Decoder;
-class Detector;
-class Engine;
 
 // The pipeline's counters live in the collector's metrics registry (collector_metrics.h).
 using PipelineCounters = CollectorMetrics;
 
 class Pipeline {
  public:
-  // The pipeline owns the engine; the store must outlive the pipeline.
+  // The store must outlive the pipeline.
   static Result<std::unique_ptr<Pipeline>> create(const CollectorConfig& config,
-                                                  const std::string& bootstrap,
-                                                  std::unique_ptr<Decoder> decoder,
-                                                  std::unique_ptr<Engine> engine,
+                                                  const std::string& bootstrap, Decoder decoder,
+                                                  std::shared_ptr<const Engine> engine,
                                                   AlertStore& store);
   ~Pipeline();
 
@@ -58,9 +54,11 @@ class Pipeline {
 
   // Swaps in a new rule engine for the next batch. The detector is rebuilt, so threshold state
   // (partial counts, which windows already fired) starts afresh; see docs/architecture.md.
-  void replace_engine(std::unique_ptr<Engine> engine);
-  void replace_decoder(std::unique_ptr<Decoder> decoder);
-  const Engine& engine() const { return *engine_; }
+  void replace_engine(std::shared_ptr<const Engine> engine) {
+    chain_.replace_engine(std::move(engine));
+  }
+  void replace_decoder(Decoder decoder) { chain_.replace_decoder(std::move(decoder)); }
+  const Engine& engine() const { return chain_.engine(); }
   void set_batch_max(size_t n) { batch_max_ = n; }
 
   const PipelineCounters& counters() const { return counters_; }
@@ -73,13 +71,11 @@ class Pipeline {
     friend class Pipeline;
     Key() = default;
   };
-  Pipeline(Key, const CollectorConfig& config, std::unique_ptr<Decoder> decoder,
-           std::unique_ptr<Engine> engine, AlertStore& store);
+  Pipeline(Key, const CollectorConfig& config, Decoder decoder,
+           std::shared_ptr<const Engine> engine, AlertStore& store);
 
  private:
   Status process_batch(const std::atomic<bool>& stop);
-  void detect_ready(std::vector<Detection>& detections);
-  uint64_t evicted_groups() const;
   // Counts, logs and queues the pipeline-loss alert of a gap.
   void record_loss(const OffsetGap& gap);
   // Stores the pipeline-loss alerts noted since the last batch (also between batches).
@@ -93,14 +89,7 @@ class Pipeline {
   const std::string topic_;
   size_t batch_max_;
   AlertStore& store_;
-  std::unique_ptr<Decoder> decoder_;
-  AuditAssembler assembler_;        // joins an audit event's records; empty between batches
-  std::unique_ptr<Engine> engine_;  // declared before detector_: the detector refers to it
-  std::unique_ptr<Detector> detector_;
-  uint64_t evicted_before_ = 0;       // groups evicted by detectors replaced on reload
-  uint64_t future_before_ = 0;        // future_events of detectors replaced on reload
-  uint64_t decoder_slow_before_ = 0;  // user decoder counts of decoders replaced on reload
-  uint64_t decoder_disabled_before_ = 0;
+  DetectChain chain_;  // its audit assembler is empty between batches
   KafkaHandle consumer_;
   bool closed_ = false;  // close() left the group
   PipelineCounters counters_;

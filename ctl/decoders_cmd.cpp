@@ -37,6 +37,7 @@ int run_list(const ListOptions& o) {
       out.push_back({{"name", spec->name},
                      {"programs", spec->programs},
                      {"formats", spec->formats},
+                     {"shape", spec->shape.decode == nullptr ? "" : spec->shape.text},
                      {"description", spec->description}});
     }
     fmt::print("{}\n", json_safe(out.dump(2)));
@@ -49,6 +50,15 @@ int run_list(const ListOptions& o) {
                    std::string(spec->description)});
   }
   table.print(stdout);
+  // The line-shape rule: lines without a syslog header, and MSGs no program decoder took.
+  fmt::print("\nby line shape (tried in this order, up to the first that decides):\n");
+  Table shapes({"NAME", "LINE SHAPE"});
+  for (const DecoderSpec* spec : specs) {
+    if (spec->shape.decode != nullptr) {
+      shapes.add_row({std::string(spec->name), std::string(spec->shape.text)});
+    }
+  }
+  shapes.print(stdout);
   return kExitOk;
 }
 
@@ -60,7 +70,9 @@ void add_decoders_commands(CLI::App& app, CommandAction& selected) {
 
   auto list_opts = std::make_shared<ListOptions>();
   CLI::App* list = decoders->add_subcommand(
-      "list", "List the built-in decoders: name, syslog programs, formats, description");
+      "list",
+      "List the built-in decoders: name, syslog programs, formats, description, and the line "
+      "shapes that choose a decoder for lines without a syslog header");
   list->add_option("--format", list_opts->format, "Output format")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

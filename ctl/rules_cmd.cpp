@@ -15,12 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "collector/decode/audit_assembler.h"
-#include "collector/decode/decoder.h"
 #include "collector/decode/envelope_reader.h"
 #include "collector/detect/database_cache.h"
-#include "collector/detect/detector.h"
-#include "collector/detect/engine.h"
+#include "collector/detect/detect_chain.h"
 #include "collector/detect/rule.h"
 #include "ctl/output.h"
 #include "ctl/sigma_import.h"
@@ -328,23 +325,17 @@ void print_json(const LineResult& res, const Engine& engine) {
 }
 
 int run_test(const TestOptions& o) {
-  std::vector<std::string> skipped;
-  auto rules = load_rules(o.rules, o.skip_broken, &skipped);
-  if (!rules) return fail("broken rules (use --skip-broken to test the rest):\n" + rules.error());
-  for (const auto& s : skipped) fmt::print(stderr, "rule skipped: {}\n", printable(s));
-  auto engine = Engine::build(std::move(rules).value(), open_cache(o.cache_dir));
-  if (!engine) return fail(engine.error());
-
-  auto zone = LogZone::parse(o.timezone);
-  if (!zone) return fail(zone.error());
-  UserDecoders user;
-  if (!o.decoders.empty()) {
-    auto loaded = load_user_decoders(o.decoders);
-    if (!loaded) return fail(loaded.error());
-    user = std::move(loaded).value();
-  }
-  const Decoder decoder(std::move(user), std::move(zone).value());
-  Detector detector(**engine);
+  auto pack = load_rule_pack(
+      {o.rules, o.skip_broken, open_cache(o.cache_dir), "use --skip-broken to test the rest"});
+  if (!pack) return fail(pack.error());
+  for (const auto& s : pack->skipped) fmt::print(stderr, "rule skipped: {}\n", printable(s));
+  DecoderOptions decoding;
+  decoding.timezone = o.timezone;
+  decoding.user_dir = o.decoders;
+  auto decoder = load_decoder(decoding);
+  if (!decoder) return fail(decoder.error());
+  DetectChain chain(std::move(decoder->decoder), std::move(pack->engine));
+  const Engine& engine = chain.engine();
 
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -354,34 +345,34 @@ int run_test(const TestOptions& o) {
     in = &file;
   }
   const std::string src = o.input == "-" ? "stdin" : "file:" + o.input;
-  AuditAssembler assembler;
-  std::deque<size_t> numbers;  // first line number of each audit record held, in order
-  const auto report = [&](LineResult res) {
-    res.matches = (*engine)->explain(res.event);
-    res.detections = detector.process(res.event);
-    for (const auto& m : res.matches) {
-      res.thresholds.push_back(detector.threshold_state(m.rule, res.event));
-      res.after_met.push_back(detector.after_met(m.rule, res.event));
-    }
-    if (o.format == "json") {
-      print_json(res, **engine);
-    } else {
-      print_text(res, **engine);
-    }
-  };
-  const auto report_ready = [&] {
-    for (Event& e : assembler.ready()) {
-      LineResult res;
-      // Records of one event are consecutive lines as a rule; the event's first line numbers it.
+  Event event;                 // the line being read
+  std::deque<size_t> numbers;  // numbers of the lines not shown yet, in order
+  // Each event the chain completes: a line, or an audit event joined from several records
+  // (collector/decode/audit_assembler.h), shown once complete under the number of its first line.
+  const auto report = [&](Event& e, std::vector<Detection>& raised) {
+    LineResult res;
+    if (&e == &event) {  // the line just read, not an audit record: shown at once
+      res.number = numbers.back();
+      numbers.pop_back();
+    } else {  // records of one event are consecutive lines as a rule
       res.number = numbers.empty() ? 0 : numbers.front();
       const size_t records =
           static_cast<size_t>(std::count(e.env.msg.begin(), e.env.msg.end(), '\n') + 1);
       for (size_t i = 0; i < records && !numbers.empty(); ++i) numbers.pop_front();
-      res.line = e.env.msg;
-      res.event = std::move(e);
-      report(std::move(res));
     }
-    assembler.recycle();
+    res.line = e.env.msg;
+    res.event = std::move(e);
+    res.detections = std::move(raised);
+    res.matches = engine.explain(res.event);
+    for (const auto& m : res.matches) {
+      res.thresholds.push_back(chain.detector().threshold_state(m.rule, res.event));
+      res.after_met.push_back(chain.detector().after_met(m.rule, res.event));
+    }
+    if (o.format == "json") {
+      print_json(res, engine);
+    } else {
+      print_text(res, engine);
+    }
   };
   std::string line;
   size_t number = 0;
@@ -389,9 +380,6 @@ int run_test(const TestOptions& o) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    LineResult res;
-    res.number = number;
-    res.line = line;
     // A JSON envelope (as on soc.events) is taken as it is; anything else is a raw log line,
     // wrapped as the agent would wrap it (read now; the syslog header's host wins when present).
     std::optional<Envelope> env;
@@ -409,19 +397,12 @@ int run_test(const TestOptions& o) {
       e.msg = line;
       env = std::move(e);
     }
-    res.event.env = std::move(*env);
-    decoder.decode(res.event);
-    // Audit records are joined into their event (collector/decode/audit_assembler.h) and shown
-    // once it is complete, under the number of its first line.
-    if (assembler.take(res.event)) {
-      numbers.push_back(number);
-      report_ready();
-      continue;
-    }
-    report(std::move(res));
+    event = Event();
+    event.env = std::move(*env);
+    numbers.push_back(number);
+    chain.push(event, report);
   }
-  assembler.flush();
-  report_ready();
+  chain.flush(report);
   if (in->bad()) return fail(o.input + ": read error");
   return kExitOk;
 }

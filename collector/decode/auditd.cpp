@@ -485,6 +485,8 @@ constexpr std::string_view kAuditdPrograms[] = {"auditd", "audit", "audispd", "a
 constexpr std::string_view kAuditdFormats[] = {"audit.log records (type=... msg=audit(...))",
                                                "audisp-syslog / audispd forwards"};
 
+constexpr std::string_view kAuditdShape[] = {"type=", "node=", "audit"};
+
 bool decode_auditd_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
                            std::optional<SysTime>& time) {
   return decode_auditd(msg, fields, time);
@@ -498,6 +500,10 @@ extern constinit const DecoderSpec kAuditdDecoder{
     .programs = kAuditdPrograms,
     .formats = kAuditdFormats,
     .decode = decode_auditd_program,
+    .shape = {.prefixes = kAuditdShape,
+              .text = "'type=', 'node=' or 'audit' (else the next shapes)",
+              .decode = decode_auditd_program,
+              .final = false},
 };
 
 }  // namespace soc

@@ -8,19 +8,11 @@
 #include <string>
 #include <string_view>
 
-#include "collector/decode/access_log.h"
-#include "collector/decode/auditd.h"
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/journald_fields.h"
-#include "collector/decode/json.h"
-#include "collector/decode/laurel.h"
-#include "collector/decode/mail_file.h"
-#include "collector/decode/pam.h"
 #include "collector/decode/service_lines.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
-#include "collector/decode/web.h"
-#include "collector/decode/web_error.h"
 #include "common/clock.h"
 
 namespace soc {
@@ -73,60 +65,6 @@ std::string_view unwrap_repeated(std::string_view msg, Fields& f) {
   f.set("event.repeat_count", count);
   const std::string_view inner = rest.substr(middle + kMiddle.size());
   return inner.substr(0, inner.size() - 1);
-}
-
-// A letter-led text that may be a web line: a vhost access line, Grafana's logfmt ("t=",
-// "logger="), Guacamole's "WARNING:", Drupal's "https://...|", Monitorix's and OpenWebMail's
-// weekday dates, web applications' login texts, or "HOST PROGRAM[PID]: " without a date.
-bool may_be_web_line(std::string_view msg) {
-  static constexpr std::string_view kStarts[] = {
-      "t=",   "logger=",      "lvl=",         "level=",       "http", "WARN",
-      "Mon ", "Tue ",         "Wed ",         "Thu ",         "Fri ", "Sat ",
-      "Sun ", "FAILED LOGIN", "Failed Login", "LOGIN FAILED", "SOGo"};
-  for (const std::string_view start : kStarts) {
-    if (msg.starts_with(start)) return true;
-  }
-  if (msg.find("] \"") != std::string_view::npos) return true;
-  const size_t tag_end = msg.find("]: ");  // "HOST PROGRAM[PID]: ": one space before the tag
-  const size_t space = msg.find(' ');
-  return tag_end != std::string_view::npos && tag_end < 80 && space < tag_end &&
-         msg.find(' ', space + 1) > tag_end;
-}
-
-bool is_hex_letter(char c) {
-  return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-// The decoder a text's first bytes point to: the dispatch for lines without a syslog header and
-// for MSGs of programs without a decoder of their own (or that it did not recognise).
-bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
-                     std::optional<SysTime>& time) {
-  if (msg.empty()) return false;
-  // Exim, Dovecot and Roundcube files, multilog: first tested by their exact first bytes.
-  if (decode_mail_file_line(msg, read, f, time)) return true;
-  const char c = msg.front();
-  if (c == '{' || c == '@') {
-    if (!looks_like_json(msg)) return false;
-    if (decode_laurel(msg, f, time)) return true;
-    if (!decode_json(msg, f, time)) return false;
-    refine_service_json(f);
-    set_modsecurity_audit_fields(f);  // ModSecurity 3's JSON audit log: the request's fields
-    return true;
-  }
-  if (c == 'p' && decode_pam(msg, f)) return true;
-  if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
-    if (decode_auditd(msg, f, time)) return true;
-  }
-  if (c == '[') return decode_web(msg, read, f, time);
-  if ((c >= '0' && c <= '9') || c == ':' || is_hex_letter(c)) {
-    return decode_web(msg, read, f, time);
-  }
-  // An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...] "GET")
-  // or a client host name (HostnameLookups On) starts with any letter, as do a few web
-  // applications' own lines; other programs' messages skip the web chain (it costs about as much
-  // as the rest of decoding).
-  if (may_be_web_line(msg)) return decode_web(msg, read, f, time);
-  return false;
 }
 
 }  // namespace
@@ -203,7 +141,9 @@ void Decoder::decode(Event& event) const {
   if (!line) {
     f.set("host.name", env.host);
     f.set("message", text);
-    if (!decode_by_shape(text, read, f, own_time)) decode_service_line({}, text, read, f, own_time);
+    if (registry_->decode_by_shape(text, read, f, own_time) == nullptr) {
+      decode_service_line({}, text, read, f, own_time);  // services' own files (service_lines.h)
+    }
     if (user_) user_->apply({}, text, f);
     set_time(event, own_time.value_or(read.time), read.time);
     return;
@@ -214,7 +154,7 @@ void Decoder::decode(Event& event) const {
   const std::string_view msg = unwrap_repeated(line->message, f);
   const DecoderSpec* spec = registry_->for_program(line->program);
   if (spec == nullptr || !spec->decode(msg, read, f, own_time)) {
-    if (!decode_by_shape(msg, read, f, own_time)) {
+    if (registry_->decode_by_shape(msg, read, f, own_time) == nullptr) {
       decode_service_line(line->program, msg, read, f, own_time);
     }
   }

@@ -60,12 +60,12 @@ class Decoder {
   //  - for a syslog line, by process.name: the decoder the registry (decoder_registry.h) routes
   //    that program to (`socctl decoders list` prints them: sshd, sudo, su, account tools, cron,
   //    login, auditd, the kernel's firewall lines, web servers); when that decoder does not
-  //    recognise the MSG, or no decoder claims the program,
-  //    by the MSG's first bytes: '{' / "@cee:" JSON (json.h), "pam_" PAM, "type=" / "node=" /
-  //    "audit" auditd, '[' an Apache or nginx error line, a digit, ':' or a-f an access line or
-  //    an nginx error line;
+  //    recognise the MSG, or no decoder claims the program, by the MSG's line shape: the
+  //    registry's shapes in table order (DecoderRegistry::decode_by_shape; `socctl decoders
+  //    list` prints them): "pam_" PAM, "type=" / "node=" / "audit" auditd, '[' an Apache or nginx
+  //    error line, a digit, ':' or a-f an access line or an nginx error line, '{' / "@cee:" JSON;
   //  - for a line without a syslog header (a file such as audit.log or access.log), by the same
-  //    first-byte rule.
+  //    line-shape rule.
   // Then the user decoders (user_decoder.h) run on the MSG (else the whole line) and may add to
   // or overwrite those fields. "event.repeat_count" is set for rsyslog's "message repeated N
   // times: [ ... ]", whose inner message is decoded. event.time is the line's own timestamp (an

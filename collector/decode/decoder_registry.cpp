@@ -8,6 +8,7 @@ namespace soc {
 // The built-in decoders, one line each. Each spec is defined (constinit: no static-init order
 // to worry about) in its decoder's own file; naming it here also keeps the linker from dropping
 // that file's object out of the static library.
+extern const DecoderSpec kMailFilesDecoder;     // mail_file.cpp
 extern const DecoderSpec kSshdDecoder;          // sshd.cpp
 extern const DecoderSpec kSudoDecoder;          // sudo.cpp
 extern const DecoderSpec kSuDecoder;            // su.cpp
@@ -55,7 +56,9 @@ extern const DecoderSpec kPhpDecoder;         // php.cpp
 extern const DecoderSpec kWebappAuthDecoder;  // webapp_auth.cpp
 namespace {
 
-constexpr std::array<const DecoderSpec*, 44> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 45> kBuiltin = {
+    // first: its shape comes before the other shapes
+    &kMailFilesDecoder,
     &kSshdDecoder,
     &kSudoDecoder,
     &kSuDecoder,
@@ -119,6 +122,7 @@ DecoderRegistry::DecoderRegistry(std::span<const DecoderSpec* const> specs) : sp
       problems_.push_back("decoder " + std::string(spec->name) + " is listed twice");
       continue;  // its programs stay with the first
     }
+    if (spec->shape.decode != nullptr) shaped_.push_back(spec);
     if (!spec->programs.empty() && spec->decode == nullptr) {
       // Routing its programs nowhere would crash on the first line: leave them to the shape rule.
       problems_.push_back("decoder " + std::string(spec->name) +
@@ -146,6 +150,29 @@ const DecoderSpec* DecoderRegistry::for_program_family(std::string_view program)
   if (dash == std::string_view::npos || dash == 0) return nullptr;
   const auto it = by_program_.find(first.substr(0, dash));
   return it == by_program_.end() ? nullptr : it->second;
+}
+
+const DecoderSpec* DecoderRegistry::decode_by_shape(std::string_view text, const ReadTime& read,
+                                                    Fields& fields,
+                                                    std::optional<SysTime>& time) const {
+  if (text.empty()) return nullptr;
+  for (const DecoderSpec* spec : shaped_) {
+    if (!spec->shape.matches(text)) continue;
+    if (spec->shape.decode(text, read, fields, time)) return spec;
+    if (spec->shape.final) return nullptr;
+  }
+  return nullptr;
+}
+
+std::vector<const DecoderSpec*> DecoderRegistry::shapes_for(std::string_view text) const {
+  std::vector<const DecoderSpec*> out;
+  if (text.empty()) return out;
+  for (const DecoderSpec* spec : shaped_) {
+    if (!spec->shape.matches(text)) continue;
+    out.push_back(spec);
+    if (spec->shape.final) break;
+  }
+  return out;
 }
 
 const DecoderSpec* DecoderRegistry::find(std::string_view name) const {

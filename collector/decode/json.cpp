@@ -1,5 +1,9 @@
 #include "collector/decode/json.h"
 
+#include "collector/decode/laurel.h"
+#include "collector/decode/service_lines.h"
+#include "collector/decode/web_error.h"
+
 #include <simdjson.h>
 
 #include <array>
@@ -181,6 +185,17 @@ bool decode_json(string_view input, Fields& f, std::optional<SysTime>& time) {
 namespace {
 
 constexpr std::string_view kJsonFormats[] = {"one JSON object per line", "rsyslog @cee: JSON"};
+constexpr std::string_view kJsonShape[] = {"{", "@"};
+
+bool decode_json_shape(std::string_view text, const ReadTime& /*read*/, Fields& fields,
+                       std::optional<SysTime>& time) {
+  if (!looks_like_json(text)) return false;
+  if (decode_laurel(text, fields, time)) return true;  // laurel's audit events are JSON lines
+  if (!decode_json(text, fields, time)) return false;
+  refine_service_json(fields);           // services' JSON logs (MongoDB 4.4+, ...)
+  set_modsecurity_audit_fields(fields);  // ModSecurity 3's JSON audit log: the request's fields
+  return true;
+}
 
 }  // namespace
 
@@ -188,6 +203,9 @@ extern constinit const DecoderSpec kJsonDecoder{
     .name = "json",
     .description = "JSON object lines, chosen by the line's first bytes",
     .formats = kJsonFormats,
+    .shape = {.prefixes = kJsonShape,
+              .text = "'{' or '@' (a '{' or '@' line that is not JSON stays undecoded)",
+              .decode = decode_json_shape},
 };
 
 }  // namespace soc

@@ -1,5 +1,7 @@
 #include "collector/decode/mail_file.h"
 
+#include "collector/decode/decoder_registry.h"
+
 #include "collector/decode/assp.h"
 #include "collector/decode/domino.h"
 #include "collector/decode/dovecot.h"
@@ -84,5 +86,33 @@ bool decode_mail_file_line(string_view line, const ReadTime& read, Fields& f,
   return line.size() > 20 && (line[2] == '-' || line[4] == '-') && line[10] == ' ' &&
          decode_domino(line, read, f, time);
 }
+
+namespace {
+
+// The first bytes decode_mail_file_line looks at: it tests the rest itself.
+bool mail_file_shape(string_view line) {
+  const char c = line.front();
+  return c == '[' || c == '@' || c == '<' || (c >= 'A' && c <= 'W') || text::is_digit(c);
+}
+
+constexpr string_view kMailFileFormats[] = {
+    "exim mainlog / rejectlog",        "Dovecot's own log file",    "Roundcube errors log",
+    "Kerio, SOGo, Domino, Horde logs", "multilog (TAI64N) dovecot", "Oracle Messaging Server",
+    "ASSP, OpenWebMail, Zimbra audit", "SquirrelMail login log"};
+
+}  // namespace
+
+// Mail servers' own log files (no syslog header), before the other shapes: their lines start
+// like access lines or JSON ('[', '@', digits) but are tested by their exact first bytes.
+extern constinit const DecoderSpec kMailFilesDecoder{
+    .name = "mail-files",
+    .description = "mail servers' own log files (exim, dovecot, roundcube, ...), by line shape",
+    .formats = kMailFileFormats,
+    .shape = {.test = mail_file_shape,
+              .text = "'[', '@', '<', A-W or a digit, then the file's exact first bytes (else the "
+                      "next shapes)",
+              .decode = decode_mail_file_line,
+              .final = false},
+};
 
 }  // namespace soc

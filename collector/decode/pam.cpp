@@ -197,6 +197,12 @@ bool decode_pam(string_view message, Fields& f) {
 namespace {
 
 constexpr std::string_view kPamFormats[] = {"MODULE(SERVICE:TYPE): TEXT"};
+constexpr std::string_view kPamShape[] = {"pam_"};
+
+bool decode_pam_shape(std::string_view text, const ReadTime& /*read*/, Fields& fields,
+                      std::optional<SysTime>& /*time*/) {
+  return decode_pam(text, fields);
+}
 
 }  // namespace
 
@@ -205,6 +211,10 @@ extern constinit const DecoderSpec kPamDecoder{
     .description =
         "PAM module messages of any program (after its own decoder, or by the MSG's first bytes)",
     .formats = kPamFormats,
+    .shape = {.prefixes = kPamShape,
+              .text = "'pam_' (else the next shapes)",
+              .decode = decode_pam_shape,
+              .final = false},
 };
 
 }  // namespace soc

@@ -89,6 +89,44 @@ namespace {
 
 constexpr std::string_view kWebPrograms[] = {"nginx", "apache",        "apache2",
                                              "httpd", "apache-access", "apache-error"};
+bool is_hex_letter(char c) {
+  return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// An access line starts with a client address (IPv4 digits, IPv6 hex or ':'), an error line with
+// '['. An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...]
+// "GET") or a client host name (HostnameLookups On) starts with any letter: such a line is taken
+// when it holds '] "', unless it starts with '{' or '@', which are JSON's whatever follows.
+bool led_by_address(std::string_view text) {
+  const char c = text.front();
+  return c == '[' || (c >= '0' && c <= '9') || c == ':' || is_hex_letter(c);
+}
+
+// A letter-led text that may be a web line: a vhost access line, Grafana's logfmt ("t=",
+// "logger="), Guacamole's "WARNING:", Drupal's "https://...|", Monitorix's and OpenWebMail's
+// weekday dates, web applications' login texts, or "HOST PROGRAM[PID]: " without a date. Other
+// programs' messages skip the web chain (it costs about as much as the rest of decoding).
+bool may_be_web_line(std::string_view msg) {
+  static constexpr std::string_view kStarts[] = {
+      "t=",   "logger=",      "lvl=",         "level=",       "http", "WARN",
+      "Mon ", "Tue ",         "Wed ",         "Thu ",         "Fri ", "Sat ",
+      "Sun ", "FAILED LOGIN", "Failed Login", "LOGIN FAILED", "SOGo"};
+  for (const std::string_view start : kStarts) {
+    if (msg.starts_with(start)) return true;
+  }
+  if (msg.find("] \"") != std::string_view::npos) return true;
+  const size_t tag_end = msg.find("]: ");  // "HOST PROGRAM[PID]: ": one space before the tag
+  const size_t space = msg.find(' ');
+  return tag_end != std::string_view::npos && tag_end < 80 && space < tag_end &&
+         msg.find(' ', space + 1) > tag_end;
+}
+
+bool web_shape(std::string_view text) {
+  if (led_by_address(text)) return true;
+  const char c = text.front();
+  return c != '{' && c != '@' && may_be_web_line(text);
+}
+
 constexpr std::string_view kWebFormats[] = {"NCSA common / combined / vhost_combined access log",
                                             "Apache 2.2 / 2.4 error log", "nginx error log",
                                             "then lighttpd, PHP and web application lines"};
@@ -101,6 +139,11 @@ extern constinit const DecoderSpec kWebDecoder{
     .programs = kWebPrograms,
     .formats = kWebFormats,
     .decode = decode_web,
+    .shape =
+        {.test = web_shape,
+         .text = "'[', a digit, ':' or a-f; or a letter-led line that may be a web line ('] \"', a "
+                 "web application's log prefix, 'HOST PROG[PID]: ')",
+         .decode = decode_web},
 };
 
 }  // namespace soc

@@ -208,6 +208,7 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
       d.evidence.push_back(e.env);
       ++g.evidence_sent;
     }
+    if (track_folded_) d.folded_seqs.push_back(e.env.seq);
     out.push_back(std::move(d));
     return true;
   }
@@ -224,9 +225,15 @@ bool Detector::on_threshold_match(size_t rule_index, const Event& e, SysTime t,
   const SysTime cutoff = g.times.back() - std::chrono::seconds(th.within_seconds);
   drop_before(g.times, cutoff, [](SysTime x) { return x; });
   drop_before(g.evidence, cutoff, [](const auto& x) { return x.first; });
+  if (track_folded_) note_folded(g, t, e, cutoff);
   if (g.times.size() < th.count) return false;
   fire(rule, e, host, g, g.times.front(), g.times.back(), g.times.size(), out);
   return true;
+}
+
+void Detector::note_folded(Group& g, SysTime t, const Event& e, SysTime cutoff) {
+  g.folded.emplace_back(t, e.env.seq);
+  std::erase_if(g.folded, [&](const auto& x) { return x.first < cutoff; });
 }
 
 void Detector::keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e) {
@@ -267,6 +274,7 @@ bool Detector::on_distinct_match(const Rule& rule, const Event& e, SysTime t,
   const SysTime cutoff = newest - std::chrono::seconds(th.within_seconds);
   std::erase_if(g.distinct, [&](const auto& p) { return p.second < cutoff; });
   drop_before(g.evidence, cutoff, [](const auto& x) { return x.first; });
+  if (track_folded_) note_folded(g, t, e, cutoff);
   if (g.distinct.size() < th.count) return false;
   SysTime oldest = newest;
   for (const auto& p : g.distinct) oldest = std::min(oldest, p.second);
@@ -283,12 +291,14 @@ void Detector::fire(const Rule& rule, const Event& e, const std::string& host, G
   d.last_seen = last;
   d.count = count;
   for (auto& [when, env] : g.evidence) d.evidence.push_back(std::move(env));
+  for (const auto& [when, seq] : g.folded) d.folded_seqs.push_back(seq);
   out.push_back(std::move(d));
   g.fired_window = fired;
   g.evidence_sent = static_cast<uint32_t>(g.evidence.size());
   g.times.clear();
   g.distinct.clear();
   g.evidence.clear();
+  g.folded.clear();
 }
 
 std::optional<Detector::ThresholdState> Detector::threshold_state(size_t rule_index,
@@ -352,6 +362,7 @@ uint32_t Detector::open_group(size_t rule_index, const std::string& host, SysTim
   g.times.clear();
   g.distinct.clear();
   g.evidence.clear();
+  g.folded.clear();
   g.fired_window.reset();
   g.evidence_sent = 0;
   g.last = SysTime{};

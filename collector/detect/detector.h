@@ -76,6 +76,12 @@ class Detector {
   // Drops idle groups now (process() also does it periodically). Returns how many were dropped.
   size_t expire_idle();
 
+  // With folded tracking on, each threshold Detection lists in folded_seqs the envelope seq of
+  // every event it counts (those within `within` when it fires; the event itself for a count-1
+  // detection folded into an alert already raised), so a tool can tell which events an alert
+  // stands for (bench/recall_bench). Off by default: the collector does not pay for it.
+  void set_track_folded(bool on) { track_folded_ = on; }
+
   uint64_t evicted_groups() const { return evicted_; }
   // Events whose own time the decoder did not believe (Event::time_untrusted: dated too far
   // ahead of the agent's read time); they were detected at their read time.
@@ -99,6 +105,7 @@ class Detector {
     std::vector<SysTime> times;                          // sorted, within `within` of the newest
     std::vector<std::pair<uint64_t, SysTime>> distinct;  // value hash -> newest time (distinct)
     std::vector<std::pair<SysTime, Envelope>> evidence;  // the newest `evidence` of those events
+    std::vector<std::pair<SysTime, uint64_t>> folded;    // time and seq of each (track_folded_)
     std::optional<int64_t> fired_window;                 // window_start of the alert raised
     uint32_t evidence_sent = 0;                          // envelopes sent for that alert so far
     SysTime last{};                                      // newest event time in the group
@@ -121,6 +128,7 @@ class Detector {
   bool on_distinct_match(const Rule& rule, const Event& e, SysTime t, const std::string& host,
                          Group& g, std::vector<Detection>& out);
   static void keep_evidence(const Rule& rule, Group& g, SysTime t, const Event& e);
+  static void note_folded(Group& g, SysTime t, const Event& e, SysTime cutoff);
   void fire(const Rule& rule, const Event& e, const std::string& host, Group& g, SysTime first,
             SysTime last, uint64_t count, std::vector<Detection>& out);
 
@@ -134,6 +142,7 @@ class Detector {
   const Engine& engine_;
   Engine::Scratch scratch_;
   size_t max_groups_;
+  bool track_folded_ = false;
   uint64_t evicted_ = 0;
   uint64_t future_events_ = 0;
   uint64_t since_sweep_ = 0;

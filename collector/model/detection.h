@@ -28,6 +28,9 @@ struct Detection {
   uint64_t count = 0;              // events folded into this detection
   std::vector<Envelope> evidence;  // raw events kept as proof (bounded by the rule)
   uint32_t evidence_max = 10;      // the rule's bound on evidence the alert keeps
+  // Envelope seq of the events counted into this detection; filled only when the Detector is asked
+  // to (Detector::set_track_folded, for measuring tools), never stored.
+  std::vector<uint64_t> folded_seqs;
 };
 
 }  // namespace soc

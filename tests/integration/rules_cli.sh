@@ -202,6 +202,11 @@ grep -qE '^sshd +sshd sshd-session sshd-auth +OpenSSH sshd messages; PAM message
   fail "a program is listed by two decoders"
 [ "$(jq '[.[] | select(.description == "" or (.formats | length) == 0)] | length' "$T/decoders.json")" = 0 ] ||
   fail "a decoder without description or formats"
+# The line-shape rule is the registry's: listed after the table, in the order it is tried.
+sed -n '/^by line shape/,$p' "$T/decoders.out" | grep -qE '^json +.\{' ||
+  fail "decoders list shows no line shapes: $(cat "$T/decoders.out")"
+[ "$(jq -r '[.[] | select(.shape != "") | .name] | join(" ")' "$T/decoders.json")" = \
+  "pam auditd web json" ] || fail "line shapes: $(jq -c '[.[] | {name, shape}]' "$T/decoders.json")"
 if "$CTL" decoders list --format xml >/dev/null 2>&1; then fail "decoders list accepted --format xml"; fi
 
 echo "PASS rules_cli"

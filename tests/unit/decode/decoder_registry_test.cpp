@@ -292,5 +292,76 @@ TEST(DecoderRegistry, DecoderUsesTheRegistryThenTheShapeRule) {
   EXPECT_EQ(pam.fields.get("source.ip"), "203.0.113.9");
 }
 
+// The line-shape rule is the registry's: the decoders whose shape a text matches, in the order
+// they try it (the first-byte dispatch decoder.cpp had before: JSON, PAM, auditd, web).
+TEST(DecoderRegistry, AnswersWhichDecodersTakeALineShape) {
+  const DecoderRegistry& registry = DecoderRegistry::builtin();
+  const auto names = [&](std::string_view text) {
+    std::string out;
+    for (const DecoderSpec* spec : registry.shapes_for(text)) {
+      out += (out.empty() ? "" : " ") + std::string(spec->name);
+    }
+    return out;
+  };
+  EXPECT_EQ(names(R"({"message":"x"})"), "json");
+  EXPECT_EQ(names("@cee: {}"), "json");
+  EXPECT_EQ(names(R"({"a":"] \"x"})"), "json");  // JSON's shape, though it holds '] "'
+  EXPECT_EQ(names("pam_unix(sshd:auth): authentication failure"), "pam");
+  EXPECT_EQ(names("pam_unix(x:y): z [t] \"GET / HTTP/1.1\" 200 1"), "pam web");
+  EXPECT_EQ(names("type=SYSCALL msg=audit(1.2:3): x"), "auditd");
+  EXPECT_EQ(names("node=h type=EOE msg=audit(1.2:3):"), "auditd");
+  EXPECT_EQ(names("audit: type=EOE msg=audit(1.2:3):"), "auditd web");  // 'a' is hex
+  EXPECT_EQ(names("[Mon Nov 23 12:00:00 2026] [error] x"), "web");
+  EXPECT_EQ(names("203.0.113.7 - - [23/Nov/2026:12:00:00 +0700] \"GET / HTTP/1.1\" 200 1"), "web");
+  EXPECT_EQ(names("::1 - - x"), "web");
+  EXPECT_EQ(names("portal.example.gov.vn:443 203.0.113.7 - - [x] \"GET / HTTP/1.1\" 200 1"), "web");
+  EXPECT_EQ(names("portal without a request"), "");
+  EXPECT_EQ(names(""), "");
+  // Which decoder decoded it.
+  Fields f;
+  std::optional<SysTime> time;
+  const ReadTime read{parse_rfc3339("2026-11-23T12:00:00+07:00").value_or(SysTime{}), 7 * 3600};
+  const DecoderSpec* spec = registry.decode_by_shape(
+      "203.0.113.7 - - [23/Nov/2026:12:00:00 +0700] \"GET / HTTP/1.1\" 200 1 \"-\" \"curl\"", read,
+      f, time);
+  ASSERT_NE(spec, nullptr);
+  EXPECT_EQ(spec->name, "web");
+  EXPECT_EQ(f.get("source.ip"), "203.0.113.7");
+  EXPECT_EQ(registry.decode_by_shape("{not json", read, f, time), nullptr);
+}
+
+bool decode_yes(std::string_view, const ReadTime&, Fields& f, std::optional<SysTime>&) {
+  f.set("decoded.by", "yes");
+  return true;
+}
+
+constexpr std::string_view kXPrefix[] = {"x"};
+constexpr DecoderSpec kTries{
+    .name = "tries",
+    .description = "not final",
+    .formats = kFormats,
+    .shape = {.prefixes = kXPrefix, .decode = decode_nothing, .final = false}};
+constexpr DecoderSpec kDecides{.name = "decides",
+                               .description = "final, fails",
+                               .formats = kFormats,
+                               .shape = {.prefixes = kXPrefix, .decode = decode_nothing}};
+constexpr DecoderSpec kTakes{.name = "takes",
+                             .description = "final, decodes",
+                             .formats = kFormats,
+                             .shape = {.prefixes = kXPrefix, .decode = decode_yes}};
+
+TEST(DecoderRegistry, ShapesAreTriedInTableOrderUpToTheFirstFinalOne) {
+  Fields f;
+  std::optional<SysTime> time;
+  const ReadTime read{};
+  const std::array<const DecoderSpec*, 2> passes_on = {&kTries, &kTakes};
+  EXPECT_EQ(DecoderRegistry(passes_on).decode_by_shape("x1", read, f, time), &kTakes);
+  EXPECT_EQ(DecoderRegistry(passes_on).decode_by_shape("y1", read, f, time), nullptr);
+  const std::array<const DecoderSpec*, 3> stops = {&kTries, &kDecides, &kTakes};
+  const DecoderRegistry registry(stops);
+  EXPECT_EQ(registry.decode_by_shape("x1", read, f, time), nullptr);
+  EXPECT_EQ(registry.shapes_for("x1").size(), 2u);
+}
+
 }  // namespace
 }  // namespace soc

@@ -154,6 +154,34 @@ TEST_F(DetectorTest, ThresholdFiresAtExactlyNWithinTheWindow) {
   EXPECT_EQ(x.alert_id, make_alert_id("brute", "web01", x.group, to_unix_seconds(kT0)));
 }
 
+TEST_F(DetectorTest, FoldedTrackingListsTheEventsAThresholdAlertCounts) {
+  Detector d(*engine_);
+  d.set_track_folded(true);
+  // An event that falls out of the 60 s window is not one the alert counts.
+  const Event stale = ssh(kT0, "203.0.113.7");
+  EXPECT_TRUE(d.process(stale).empty());
+  std::vector<uint64_t> counted;
+  std::vector<Detection> out;
+  for (int i = 0; i < 5; ++i) {
+    const Event e = ssh(kT0 + seconds(100 + i), "203.0.113.7");
+    counted.push_back(e.env.seq);
+    out = d.process(e);
+  }
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].folded_seqs, counted);
+  // A later event of the window folds into the alert: it lists itself.
+  const Event late = ssh(kT0 + seconds(200), "203.0.113.7");
+  const auto more = d.process(late);
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].folded_seqs, std::vector<uint64_t>{late.env.seq});
+  // Off (the default), nothing is listed.
+  Detector quiet(*engine_);
+  std::vector<Detection> last;
+  for (int i = 0; i < 5; ++i) last = quiet.process(ssh(kT0 + seconds(i), "198.51.100.1"));
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_TRUE(last[0].folded_seqs.empty());
+}
+
 TEST_F(DetectorTest, RepeatedMessagesCountAsTheirOccurrences) {
   // rsyslog: "message repeated 5 times: [ Failed password for root from ...]" is five attempts.
   Detector d(*engine_);

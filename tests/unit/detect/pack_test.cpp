@@ -1,6 +1,6 @@
 // The shipped rule pack (rules/): it loads cleanly, every rule has positive and negative cases,
-// and each case's raw log lines, decoded by the real Decoder (audit records joined by the
-// AuditAssembler, as in the pipeline), raise the case's rule or do not.
+// and each case's raw log lines, through the collector's DetectChain (decoder, audit records
+// joined, detector), raise the case's rule or do not.
 // The cases live in tests/rules/*.yml (format in tests/rules/README.md). Set SOC_PACK_CASES to a
 // file name (e.g. web.yml) to run only that file's cases while writing rules.
 #include <gtest/gtest.h>
@@ -15,9 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "collector/decode/audit_assembler.h"
-#include "collector/decode/decoder.h"
-#include "collector/detect/detector.h"
+#include "collector/detect/detect_chain.h"
+#include "collector/detect/rule.h"
 
 namespace soc {
 namespace {
@@ -93,7 +92,7 @@ class DetectPack : public ::testing::Test {
     engine_ = std::move(engine).value();
   }
   static void TearDownTestSuite() { engine_.reset(); }
-  static inline std::unique_ptr<Engine> engine_;  // built once for the suite
+  static inline std::shared_ptr<const Engine> engine_;  // built once for the suite
 };
 
 TEST_F(DetectPack, EveryRuleHasTitlesSeverityAndMitre) {
@@ -116,25 +115,22 @@ TEST_F(DetectPack, EveryCaseRaisesItsRuleOrNot) {
   ASSERT_FALSE(cases.empty());
   for (const Case& c : cases) {
     SCOPED_TRACE(c.where + " (" + c.rule + (c.fire ? ", fires)" : ", quiet)"));
-    Detector detector(*engine_);
+    DetectChain chain(decoder, engine_);  // fresh threshold state for each case
     size_t mine = 0;
     std::string trace;
     uint64_t seq = 0;
-    AuditAssembler assembler;
-    const auto detect = [&](std::vector<Event>& events, int i) {
-      for (const Event& e : events) {
-        std::string fired;
-        for (const auto& d : detector.process(e)) {
-          mine += d.rule.id == c.rule;
-          fired += " " + d.rule.id;
-        }
-        if (i == 0 || i + 1 == c.repeat) {
-          trace += "  " + e.env.msg + "\n" + describe(e) + "  raised:" + fired + "\n";
-        }
+    int i = 0;  // the repetition being fed
+    const auto detect = [&](const Event& e, const std::vector<Detection>& raised) {
+      std::string fired;
+      for (const auto& d : raised) {
+        mine += d.rule.id == c.rule;
+        fired += " " + d.rule.id;
       }
-      events.clear();
+      if (i == 0 || i + 1 == c.repeat) {
+        trace += "  " + e.env.msg + "\n" + describe(e) + "  raised:" + fired + "\n";
+      }
     };
-    for (int i = 0; i < c.repeat; ++i) {
+    for (i = 0; i < c.repeat; ++i) {
       for (const auto& line : c.lines) {
         Event e;
         e.env.agent = "agent-1";
@@ -144,19 +140,11 @@ TEST_F(DetectPack, EveryCaseRaisesItsRuleOrNot) {
         e.env.ts = kReadTime;
         e.env.seq = ++seq;
         e.env.msg = expand(line, i);
-        decoder.decode(e);
-        // As in the pipeline: audit records are joined into their event first.
-        if (assembler.take(e)) {
-          detect(assembler.ready(), i);
-          continue;
-        }
-        std::vector<Event> one(1);
-        one[0] = std::move(e);
-        detect(one, i);
+        chain.push(e, detect);
       }
     }
-    assembler.flush();
-    detect(assembler.ready(), c.repeat - 1);
+    i = c.repeat - 1;
+    chain.flush(detect);
     if (c.fire) {
       EXPECT_GE(mine, 1u) << "expected " << c.rule << " to fire; decoded:\n" << trace;
     } else {
