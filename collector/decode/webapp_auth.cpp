@@ -405,10 +405,9 @@ bool decode_webapp_program(string_view msg, const ReadTime&, Fields& f, std::opt
 }
 
 constexpr std::string_view kPrograms[] = {
-    "phpMyAdmin", "phpmyadmin",  "webmin",    "usermin", "Froxlor",
-    "froxlor",    "pvedaemon",   "pveproxy",  "grafana", "grafana-server",
-    "gitlab",     "vaultwarden", "bitwarden", "guacd",   "guacamole",
-    "centreon",   "sogod",       "tine20",    "horde",   "HORDE"};
+    "phpMyAdmin", "phpmyadmin", "webmin",    "usermin",        "Froxlor", "froxlor",
+    "pvedaemon",  "pveproxy",   "grafana",   "grafana-server", "gitlab",  "vaultwarden",
+    "bitwarden",  "guacd",      "guacamole", "centreon",       "tine20"};
 constexpr std::string_view kFormats[] = {
     "phpMyAdmin syslog (user denied / allowed)",
     "webmin / usermin login lines",

@@ -154,10 +154,7 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
       {"guacd", "webapp_auth"},
       {"guacamole", "webapp_auth"},
       {"centreon", "webapp_auth"},
-      {"sogod", "webapp_auth"},
       {"tine20", "webapp_auth"},
-      {"horde", "webapp_auth"},
-      {"HORDE", "webapp_auth"},
   };
   // Mail servers (issue 12).
   for (const std::string_view program :
@@ -293,7 +290,8 @@ TEST(DecoderRegistry, DecoderUsesTheRegistryThenTheShapeRule) {
 }
 
 // The line-shape rule is the registry's: the decoders whose shape a text matches, in the order
-// they try it (the first-byte dispatch decoder.cpp had before: JSON, PAM, auditd, web).
+// they try it: mail servers' own files first (by their exact first bytes), then the first-byte
+// dispatch decoder.cpp had before: JSON, PAM, auditd, web.
 TEST(DecoderRegistry, AnswersWhichDecodersTakeALineShape) {
   const DecoderRegistry& registry = DecoderRegistry::builtin();
   const auto names = [&](std::string_view text) {
@@ -304,15 +302,15 @@ TEST(DecoderRegistry, AnswersWhichDecodersTakeALineShape) {
     return out;
   };
   EXPECT_EQ(names(R"({"message":"x"})"), "json");
-  EXPECT_EQ(names("@cee: {}"), "json");
+  EXPECT_EQ(names("@cee: {}"), "mail-files json");
   EXPECT_EQ(names(R"({"a":"] \"x"})"), "json");  // JSON's shape, though it holds '] "'
   EXPECT_EQ(names("pam_unix(sshd:auth): authentication failure"), "pam");
   EXPECT_EQ(names("pam_unix(x:y): z [t] \"GET / HTTP/1.1\" 200 1"), "pam web");
   EXPECT_EQ(names("type=SYSCALL msg=audit(1.2:3): x"), "auditd");
   EXPECT_EQ(names("node=h type=EOE msg=audit(1.2:3):"), "auditd");
   EXPECT_EQ(names("audit: type=EOE msg=audit(1.2:3):"), "auditd web");  // 'a' is hex
-  EXPECT_EQ(names("[Mon Nov 23 12:00:00 2026] [error] x"), "web");
-  EXPECT_EQ(names("203.0.113.7 - - [23/Nov/2026:12:00:00 +0700] \"GET / HTTP/1.1\" 200 1"), "web");
+  EXPECT_EQ(names("[Mon Nov 23 12:00:00 2026] [error] x"), "mail-files web");
+  EXPECT_EQ(names("203.0.113.7 - - [23/Nov/2026:12:00:00 +0700] \"GET / HTTP/1.1\" 200 1"), "mail-files web");
   EXPECT_EQ(names("::1 - - x"), "web");
   EXPECT_EQ(names("portal.example.gov.vn:443 203.0.113.7 - - [x] \"GET / HTTP/1.1\" 200 1"), "web");
   EXPECT_EQ(names("portal without a request"), "");
