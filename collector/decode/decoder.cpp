@@ -82,7 +82,7 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
   if (msg.empty()) return false;
   const char c = msg.front();
   if (c == '{' || c == '@') return looks_like_json(msg) && decode_json(msg, f, time);
-  if (c == 'p' && decode_pam(msg, f)) return true;
+  if ((c == 'p' || c == '(' || c == 'a') && decode_pam(msg, f)) return true;
   if (c == 't' || c == 'n' || (c == 'a' && msg.substr(0, 5) == "audit")) {
     if (decode_auditd(msg, f, time)) return true;
   }

@@ -18,9 +18,29 @@ struct PamPrefix {
   string_view rest;     // the text after "): "
 };
 
-// `MODULE(SERVICE[:TYPE]): REST` with MODULE starting "pam_".
+// `MODULE(SERVICE[:TYPE]): REST` with MODULE starting "pam_"; also the older and shorter shapes
+// `(MODULE) REST` (Linux-PAM before 0.99), `MODULE: REST` and a bare `authentication failure;
+// logname=...` whose module is in the syslog tag ("pop(pam_unix)[4920]: ...").
 bool split_prefix(string_view s, PamPrefix& out) {
+  if (s.substr(0, 5) == "(pam_") {
+    const size_t close = s.find(") ");
+    if (close == npos || close > 40) return false;
+    out.module = s.substr(1, close - 1);
+    out.rest = s.substr(close + 2);
+    return out.module.find(' ') == npos;
+  }
+  if (s.substr(0, 31) == "authentication failure; logname") {
+    out.module = "pam_unix";
+    out.rest = s;
+    return true;
+  }
   if (s.substr(0, 4) != "pam_") return false;
+  if (const size_t colon = s.find(": "); colon != npos && colon < 40 &&
+                                         s.substr(0, colon).find_first_of(" (") == npos) {
+    out.module = s.substr(0, colon);
+    out.rest = s.substr(colon + 2);
+    return true;
+  }
   const size_t open = s.find('(');
   if (open == npos || open > 40) return false;
   const size_t close = s.find("): ", open);
