@@ -19,13 +19,16 @@ extern const DecoderSpec kAuditdDecoder;    // auditd.cpp
 extern const DecoderSpec kFirewallDecoder;  // firewall.cpp
 extern const DecoderSpec kWebDecoder;       // web.cpp
 extern const DecoderSpec kJsonDecoder;      // json.cpp
+extern const DecoderSpec kKernelDecoder;    // kernel.cpp
+extern const DecoderSpec kSystemdDecoder;   // systemd.cpp
+extern const DecoderSpec kDockerDecoder;    // docker.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 11> kBuiltin = {
-    &kSshdDecoder,     &kSudoDecoder,  &kSuDecoder,   &kAccountDecoder,
-    &kCronDecoder,     &kLoginDecoder, &kPamDecoder,  &kAuditdDecoder,
-    &kFirewallDecoder, &kWebDecoder,   &kJsonDecoder,
+constexpr std::array<const DecoderSpec*, 14> kBuiltin = {
+    &kSshdDecoder,  &kSudoDecoder,   &kSuDecoder,      &kAccountDecoder,  &kCronDecoder,
+    &kLoginDecoder, &kPamDecoder,    &kAuditdDecoder,  &kFirewallDecoder, &kWebDecoder,
+    &kJsonDecoder,  &kKernelDecoder, &kSystemdDecoder, &kDockerDecoder,
 };
 
 }  // namespace
