@@ -11,9 +11,11 @@
 #include "collector/decode/access_log.h"
 #include "collector/decode/auditd.h"
 #include "collector/decode/decoder_registry.h"
+#include "collector/decode/fail2ban.h"
 #include "collector/decode/journald_fields.h"
 #include "collector/decode/json.h"
 #include "collector/decode/pam.h"
+#include "collector/decode/portscan.h"
 #include "collector/decode/syslog.h"
 #include "collector/decode/text.h"
 #include "collector/decode/web.h"
@@ -88,6 +90,10 @@ bool decode_by_shape(std::string_view msg, const ReadTime& read, Fields& f,
   }
   if (c == '[') return decode_web(msg, read, f, time);
   if ((c >= '0' && c <= '9') || c == ':' || is_hex_letter(c)) {
+    if (c >= '0' && c <= '9' &&
+        (decode_fail2ban_log(msg, read, f, time) || decode_portsentry_history(msg, f, time))) {
+      return true;
+    }
     return decode_web(msg, read, f, time);
   }
   // An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...] "GET")

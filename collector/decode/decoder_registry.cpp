@@ -8,27 +8,31 @@ namespace soc {
 // The built-in decoders, one line each. Each spec is defined (constinit: no static-init order
 // to worry about) in its decoder's own file; naming it here also keeps the linker from dropping
 // that file's object out of the static library.
-extern const DecoderSpec kSshdDecoder;      // sshd.cpp
-extern const DecoderSpec kSudoDecoder;      // sudo.cpp
-extern const DecoderSpec kSuDecoder;        // su.cpp
-extern const DecoderSpec kAccountDecoder;   // account.cpp
-extern const DecoderSpec kCronDecoder;      // cron.cpp
-extern const DecoderSpec kLoginDecoder;     // login.cpp
-extern const DecoderSpec kPamDecoder;       // pam.cpp
-extern const DecoderSpec kAuditdDecoder;    // auditd.cpp
-extern const DecoderSpec kFirewallDecoder;  // firewall.cpp
-extern const DecoderSpec kWebDecoder;       // web.cpp
-extern const DecoderSpec kJsonDecoder;      // json.cpp
-extern const DecoderSpec kKernelDecoder;    // kernel.cpp
-extern const DecoderSpec kSystemdDecoder;   // systemd.cpp
-extern const DecoderSpec kDockerDecoder;    // docker.cpp
+extern const DecoderSpec kSshdDecoder;        // sshd.cpp
+extern const DecoderSpec kSudoDecoder;        // sudo.cpp
+extern const DecoderSpec kSuDecoder;          // su.cpp
+extern const DecoderSpec kAccountDecoder;     // account.cpp
+extern const DecoderSpec kCronDecoder;        // cron.cpp
+extern const DecoderSpec kLoginDecoder;       // login.cpp
+extern const DecoderSpec kPamDecoder;         // pam.cpp
+extern const DecoderSpec kAuditdDecoder;      // auditd.cpp
+extern const DecoderSpec kFirewallDecoder;    // firewall.cpp
+extern const DecoderSpec kWebDecoder;         // web.cpp
+extern const DecoderSpec kJsonDecoder;        // json.cpp
+extern const DecoderSpec kKernelDecoder;      // kernel.cpp
+extern const DecoderSpec kSystemdDecoder;     // systemd.cpp
+extern const DecoderSpec kDockerDecoder;      // docker.cpp
+extern const DecoderSpec kFail2banDecoder;    // fail2ban.cpp
+extern const DecoderSpec kScanlogdDecoder;    // portscan.cpp
+extern const DecoderSpec kPortsentryDecoder;  // portscan.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 14> kBuiltin = {
-    &kSshdDecoder,  &kSudoDecoder,   &kSuDecoder,      &kAccountDecoder,  &kCronDecoder,
-    &kLoginDecoder, &kPamDecoder,    &kAuditdDecoder,  &kFirewallDecoder, &kWebDecoder,
-    &kJsonDecoder,  &kKernelDecoder, &kSystemdDecoder, &kDockerDecoder,
+constexpr std::array<const DecoderSpec*, 17> kBuiltin = {
+    &kSshdDecoder,     &kSudoDecoder,       &kSuDecoder,      &kAccountDecoder,  &kCronDecoder,
+    &kLoginDecoder,    &kPamDecoder,        &kAuditdDecoder,  &kFirewallDecoder, &kWebDecoder,
+    &kJsonDecoder,     &kKernelDecoder,     &kSystemdDecoder, &kDockerDecoder,   &kFail2banDecoder,
+    &kScanlogdDecoder, &kPortsentryDecoder,
 };
 
 }  // namespace

@@ -487,6 +487,37 @@ bool decode_sshd(string_view message, Fields& f) {
     set_pam_auth_failure(parse_pam_auth_items(s), f);
     return true;
   }
+  // pam_unix's "check pass; user unknown": a password tried for an account that does not exist
+  // (the address is on the connection's "Invalid user" line).
+  if (s == "check pass; user unknown") {
+    f.set("event.reason", "user unknown");
+    set_event("pam_user_unknown", "failure", f);
+    return true;
+  }
+  // "PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=IP": sshd
+  // summing up the failures of one connection.
+  if (consume(s, "PAM ")) {
+    const size_t space = s.find(' ');
+    const string_view count = s.substr(0, space);
+    if (space == npos || !text::all_digits(count)) return false;
+    s.remove_prefix(space + 1);
+    if (!consume(s, "more authentication failures; ") &&
+        !consume(s, "more authentication failure; ")) {
+      return false;
+    }
+    set_pam_auth_failure(parse_pam_auth_items(s), f);
+    f.set("event.count", count);
+    return true;
+  }
+  // "input_userauth_request: invalid user admin [preauth]" (OpenSSH < 7.5), after the
+  // connection's "Invalid user admin from IP" line.
+  if (consume(s, "input_userauth_request: invalid user ")) {
+    const string_view user = without_preauth(s);
+    if (user.find(' ') != npos) return false;
+    if (!user.empty()) f.set("user.name", user);
+    set_event("ssh_userauth_invalid_user", "failure", f);
+    return true;
+  }
   return false;
 }
 
