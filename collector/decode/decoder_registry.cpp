@@ -25,15 +25,25 @@ extern const DecoderSpec kDockerDecoder;      // docker.cpp
 extern const DecoderSpec kFail2banDecoder;    // fail2ban.cpp
 extern const DecoderSpec kScanlogdDecoder;    // portscan.cpp
 extern const DecoderSpec kPortsentryDecoder;  // portscan.cpp
+extern const DecoderSpec kXinetdDecoder;      // xinetd.cpp
 
 namespace {
 
-constexpr std::array<const DecoderSpec*, 17> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 18> kBuiltin = {
     &kSshdDecoder,     &kSudoDecoder,       &kSuDecoder,      &kAccountDecoder,  &kCronDecoder,
     &kLoginDecoder,    &kPamDecoder,        &kAuditdDecoder,  &kFirewallDecoder, &kWebDecoder,
     &kJsonDecoder,     &kKernelDecoder,     &kSystemdDecoder, &kDockerDecoder,   &kFail2banDecoder,
-    &kScanlogdDecoder, &kPortsentryDecoder,
+    &kScanlogdDecoder, &kPortsentryDecoder, &kXinetdDecoder,
 };
+
+// An array longer than its initializer list pads with null, which would crash the registry.
+constexpr bool every_slot_filled(const auto& specs) {
+  for (const DecoderSpec* spec : specs) {
+    if (spec == nullptr) return false;
+  }
+  return true;
+}
+static_assert(every_slot_filled(kBuiltin), "kBuiltin's size is larger than its list");
 
 }  // namespace
 

@@ -64,6 +64,7 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
       {"fail2ban-server", "fail2ban"},
       {"scanlogd", "scanlogd"},
       {"portsentry", "portsentry"},
+      {"xinetd", "xinetd"},
       {"login", "login"},
       {"newusers", "account"},
       {"nginx", "web"},
