@@ -249,6 +249,21 @@ std::optional<SyslogLine> read_timeless(std::string_view s, SyslogLine out) {
 // zone applies, as for RFC 3164).
 std::optional<SysTime> read_iso_timestamp(std::string_view ts, const ReadTime& read) {
   if (const auto t = parse_log_time(ts)) return t;
+  // journalctl -o short-unix: seconds since the epoch with microseconds, "1795413600.123456".
+  const size_t dot = ts.find('.');
+  if ((dot == 9 || dot == 10) && all_digits(ts.substr(0, dot)) && all_digits(ts.substr(dot + 1)) &&
+      ts.size() - dot <= 10) {
+    int64_t secs = 0;
+    for (char c : ts.substr(0, dot)) secs = secs * 10 + (c - '0');
+    int64_t nanos = 0, scale = 100000000;
+    for (char c : ts.substr(dot + 1)) {
+      nanos += (c - '0') * scale;
+      scale /= 10;
+    }
+    return std::chrono::time_point_cast<SysTime::duration>(
+        SysTime(std::chrono::duration_cast<SysTime::duration>(std::chrono::seconds(secs) +
+                                                              std::chrono::nanoseconds(nanos))));
+  }
   if (ts.size() < 19 || ts.size() > 40) return std::nullopt;
   std::string fixed(ts);
   const size_t sign = fixed.find_first_of("+-", 19);

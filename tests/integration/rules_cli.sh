@@ -192,7 +192,7 @@ grep -qE '^sshd +sshd sshd-session sshd-auth +OpenSSH sshd messages; PAM message
   "$T/decoders.out" || fail "decoders list has no sshd row: $(cat "$T/decoders.out")"
 "$CTL" decoders list --format json >"$T/decoders.json" || fail "decoders list --format json failed"
 [ "$(jq -r '[.[].name] | join(" ")' "$T/decoders.json")" = \
-  "sshd sudo su account cron login pam auditd firewall web json" ] ||
+  "sshd sudo su account cron login pam auditd firewall web json kernel systemd docker fail2ban scanlogd portsentry xinetd" ] ||
   fail "decoder names: $(jq -c '[.[].name]' "$T/decoders.json")"
 [ "$(jq -r '.[] | select(.name == "web") | .programs | index("nginx") != null' "$T/decoders.json")" = true ] ||
   fail "web decoder without nginx: $(cat "$T/decoders.json")"

@@ -278,6 +278,7 @@ TEST(DecodeSyslog, IsoTimestampsWithFractionsOffsetsAndZ) {
       {"2026-11-23T12:00:00.250+0700 web01 sshd[1]: x", "2026-11-23T05:00:00.250Z"},
       {"2026-11-23T12:00:00 web01 sshd[1]: x", "2026-11-23T05:00:00Z"},  // kHanoi's zone
       {"<38>2026-11-23T12:00:00.000001+07:00 web01 sshd[1]: x", "2026-11-23T05:00:00.000001Z"},
+      {"1795410000.250000 web01 sshd[1]: x", "2026-11-23T05:00:00.25Z"},  // short-unix
   };
   for (const auto& c : cases) {
     const auto line = parse_syslog(c.text, kHanoi);
