@@ -427,7 +427,24 @@ bool decode_sshd(string_view message, Fields& f) {
   }
   // Protocol failures before authentication that carry no address (the peer is in the
   // connection's other lines): scanners and exploit probes.
-  if (consume(s, "kex_exchange_identification: ")) return anonymous_probe(s, "ssh_kex_failed", f);
+  if (consume(s, "kex_exchange_identification: ") || consume(s, "kex_protocol_error: ")) {
+    return anonymous_probe(s, "ssh_kex_failed", f);
+  }
+  // OpenSSH 8.2+ under a connection flood: "drop connection #10 from [IP]:PORT on [IP]:22 past
+  // MaxStartups" (the address in brackets).
+  if (consume(s, "drop connection #")) {
+    const size_t open = s.find(" from [");
+    const size_t close = open == npos ? npos : s.find("]:", open);
+    if (close == npos || s.find(" past MaxStartups") == npos) return false;
+    const string_view ip = s.substr(open + 7, close - open - 7);
+    if (!is_ip(ip)) return false;
+    f.set("source.ip", ip);
+    const string_view port = token_at(s, close + 2);
+    if (is_port(port)) f.set("source.port", port);
+    f.set("event.reason", "past MaxStartups");
+    set_event("ssh_maxstartups_drop", "failure", f);
+    return true;
+  }
   if (consume(s, "Read from socket failed: ") || consume(s, "Read error from remote host ")) {
     if (!text::ends_with(s, " [preauth]")) return false;
     return anonymous_probe(s, "ssh_connection_reset", f);
