@@ -376,11 +376,12 @@ bool decode_sshd(string_view message, Fields& f) {
   // error. A distinct action keeps it out of counts of login attempts.
   const bool closed = consume(s, "Connection closed by ");
   if (closed || consume(s, "Connection reset by ")) {
+    const bool tagged = text::ends_with(s, " [preauth]");
     const auto peer = ip_port(without_preauth(s));
     if (!peer || !peer->rest.empty()) return false;
     set_peer(*peer, f);
     f.set("event.reason", closed ? "closed" : "reset");
-    set_event("ssh_connection_closed", "unknown", f);
+    set_event("ssh_connection_closed", tagged ? "failure" : "unknown", f);
     return true;
   }
   // "Disconnected from IP port N [preauth]": the same, as OpenSSH 7.x+ logs it; after a session

@@ -99,15 +99,16 @@ TEST(DecodeSshd, PreauthDisconnects) {
 }
 
 TEST(DecodeSshd, ConnectionClosedWithoutAUser) {
-  // No user: a scanner or a client that gave up before authenticating. Not a login attempt.
+  // No user: a scanner or a client that gave up before authenticating. Not a login attempt; the
+  // [preauth] tag makes it a failure, without it (a logout on OpenSSH < 7) the outcome is unknown.
   expect_decoded(
       "Connection closed by 203.0.113.5 port 4000 [preauth]",
-      {std::nullopt, "203.0.113.5", "4000", "ssh_connection_closed", "unknown", std::nullopt});
+      {std::nullopt, "203.0.113.5", "4000", "ssh_connection_closed", "failure", std::nullopt});
   expect_decoded(
       "Connection closed by 192.0.2.15 port 35352",
       {std::nullopt, "192.0.2.15", "35352", "ssh_connection_closed", "unknown", std::nullopt});
   expect_decoded("Connection closed by 192.0.2.111 [preauth]",
-                 {std::nullopt, "192.0.2.111", std::nullopt, "ssh_connection_closed", "unknown",
+                 {std::nullopt, "192.0.2.111", std::nullopt, "ssh_connection_closed", "failure",
                   std::nullopt});
   Fields f;
   ASSERT_TRUE(decode_sshd("Connection reset by 2001:db8::39 port 14282 [preauth]", f));
