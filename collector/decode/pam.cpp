@@ -35,8 +35,8 @@ bool split_prefix(string_view s, PamPrefix& out) {
     return true;
   }
   if (s.substr(0, 4) != "pam_") return false;
-  if (const size_t colon = s.find(": "); colon != npos && colon < 40 &&
-                                         s.substr(0, colon).find_first_of(" (") == npos) {
+  if (const size_t colon = s.find(": ");
+      colon != npos && colon < 40 && s.substr(0, colon).find_first_of(" (") == npos) {
     out.module = s.substr(0, colon);
     out.rest = s.substr(colon + 2);
     return true;
