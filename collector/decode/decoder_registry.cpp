@@ -50,13 +50,20 @@ extern const DecoderSpec kDominoDecoder;        // domino.cpp
 extern const DecoderSpec kPerditionDecoder;     // perdition.cpp
 extern const DecoderSpec kWebmailFilesDecoder;  // webmail_files.cpp
 extern const DecoderSpec kZimbraDecoder;        // zimbra.cpp
+extern const DecoderSpec kKernelDecoder;        // kernel.cpp
+extern const DecoderSpec kSystemdDecoder;       // systemd.cpp
+extern const DecoderSpec kDockerDecoder;        // docker.cpp
+extern const DecoderSpec kFail2banDecoder;      // fail2ban.cpp
+extern const DecoderSpec kScanlogdDecoder;      // portscan.cpp
+extern const DecoderSpec kPortsentryDecoder;    // portscan.cpp
+extern const DecoderSpec kXinetdDecoder;        // xinetd.cpp
 
 extern const DecoderSpec kLighttpdDecoder;    // lighttpd.cpp
 extern const DecoderSpec kPhpDecoder;         // php.cpp
 extern const DecoderSpec kWebappAuthDecoder;  // webapp_auth.cpp
 namespace {
 
-constexpr std::array<const DecoderSpec*, 45> kBuiltin = {
+constexpr std::array<const DecoderSpec*, 52> kBuiltin = {
     // first: its shape comes before the other shapes
     &kMailFilesDecoder,
     &kSshdDecoder,
@@ -68,9 +75,18 @@ constexpr std::array<const DecoderSpec*, 45> kBuiltin = {
     &kPamDecoder,
     &kAuditdDecoder,
     &kFirewallDecoder,
+    // their shapes (digit-led files) come before web's
+    &kFail2banDecoder,
+    &kPortsentryDecoder,
     &kWebDecoder,
     &kJsonDecoder,
     &kLaurelDecoder,
+    // the system (issue 12)
+    &kKernelDecoder,
+    &kSystemdDecoder,
+    &kDockerDecoder,
+    &kScanlogdDecoder,
+    &kXinetdDecoder,
     // network services (issue 12)
     &kFtpDecoder,
     &kDnsDecoder,
@@ -107,6 +123,15 @@ constexpr std::array<const DecoderSpec*, 45> kBuiltin = {
     &kWebmailFilesDecoder,
     &kZimbraDecoder,
 };
+
+// An array longer than its initializer list pads with null, which would crash the registry.
+constexpr bool every_slot_filled(const auto& specs) {
+  for (const DecoderSpec* spec : specs) {
+    if (spec == nullptr) return false;
+  }
+  return true;
+}
+static_assert(every_slot_filled(kBuiltin), "kBuiltin's size is larger than its list");
 
 }  // namespace
 

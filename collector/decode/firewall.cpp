@@ -6,7 +6,6 @@
 #include <cstring>
 #include <string>
 
-#include "collector/decode/auditd.h"
 #include "collector/decode/decoder_registry.h"
 #include "collector/decode/text.h"
 
@@ -216,27 +215,22 @@ bool decode_firewall(string_view message, Fields& f) {
   return true;
 }
 
-// Its entry in the decoder registry (decoder_registry.h).
+// Its entry in the decoder registry (decoder_registry.h). The "kernel" program is the kernel
+// decoder's (kernel.cpp), which calls this one first.
 namespace {
 
-constexpr std::string_view kFirewallPrograms[] = {"kernel"};
 constexpr std::string_view kFirewallFormats[] = {
-    "netfilter LOG (ufw, iptables, nftables, firewalld)", "kernel audit: type=... lines"};
-
-bool decode_firewall_program(std::string_view msg, const ReadTime& /*read*/, Fields& fields,
-                             std::optional<SysTime>& time) {
-  const std::string_view m = strip_kernel_uptime(msg);
-  return decode_firewall(m, fields) || decode_auditd(m, fields, time);
-}
+    "netfilter LOG (ufw, iptables, nftables, firewalld)"};
 
 }  // namespace
 
 extern constinit const DecoderSpec kFirewallDecoder{
     .name = "firewall",
-    .description = "Kernel messages: netfilter packet logs, and the audit records the kernel logs",
-    .programs = kFirewallPrograms,
+    .description =
+        "Netfilter packet logs and the kernel's network warnings (via the kernel decoder)",
+    .programs = {},
     .formats = kFirewallFormats,
-    .decode = decode_firewall_program,
+    .decode = nullptr,
 };
 
 }  // namespace soc

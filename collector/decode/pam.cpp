@@ -18,9 +18,29 @@ struct PamPrefix {
   string_view rest;     // the text after "): "
 };
 
-// `MODULE(SERVICE[:TYPE]): REST` with MODULE starting "pam_".
+// `MODULE(SERVICE[:TYPE]): REST` with MODULE starting "pam_"; also the older and shorter shapes
+// `(MODULE) REST` (Linux-PAM before 0.99), `MODULE: REST` and a bare `authentication failure;
+// logname=...` whose module is in the syslog tag ("pop(pam_unix)[4920]: ...").
 bool split_prefix(string_view s, PamPrefix& out) {
+  if (s.substr(0, 5) == "(pam_") {
+    const size_t close = s.find(") ");
+    if (close == npos || close > 40) return false;
+    out.module = s.substr(1, close - 1);
+    out.rest = s.substr(close + 2);
+    return out.module.find(' ') == npos;
+  }
+  if (s.substr(0, 31) == "authentication failure; logname") {
+    out.module = "pam_unix";
+    out.rest = s;
+    return true;
+  }
   if (s.substr(0, 4) != "pam_") return false;
+  if (const size_t colon = s.find(": ");
+      colon != npos && colon < 40 && s.substr(0, colon).find_first_of(" (") == npos) {
+    out.module = s.substr(0, colon);
+    out.rest = s.substr(colon + 2);
+    return true;
+  }
   const size_t open = s.find('(');
   if (open == npos || open > 40) return false;
   const size_t close = s.find("): ", open);
@@ -197,7 +217,12 @@ bool decode_pam(string_view message, Fields& f) {
 namespace {
 
 constexpr std::string_view kPamFormats[] = {"MODULE(SERVICE:TYPE): TEXT"};
-constexpr std::string_view kPamShape[] = {"pam_"};
+// "pam_unix(...)", and the older shapes: "(pam_unix) ...", "authentication failure; ..."
+// (decode_pam tells them apart).
+bool pam_shape(std::string_view text) {
+  const char c = text.front();
+  return c == 'p' || c == '(' || c == 'a';
+}
 
 bool decode_pam_shape(std::string_view text, const ReadTime& /*read*/, Fields& fields,
                       std::optional<SysTime>& /*time*/) {
@@ -211,8 +236,8 @@ extern constinit const DecoderSpec kPamDecoder{
     .description =
         "PAM module messages of any program (after its own decoder, or by the MSG's first bytes)",
     .formats = kPamFormats,
-    .shape = {.prefixes = kPamShape,
-              .text = "'pam_' (else the next shapes)",
+    .shape = {.test = pam_shape,
+              .text = "'p', '(' or 'a' (else the next shapes)",
               .decode = decode_pam_shape,
               .final = false},
 };

@@ -1,9 +1,11 @@
 #include "collector/decode/sshd.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
 #include "collector/decode/decoder_registry.h"
+#include "collector/decode/firewall.h"
 #include "collector/decode/pam.h"
 #include "collector/decode/text.h"
 
@@ -223,6 +225,116 @@ bool bad_version(string_view s, Fields& f) {
   return false;
 }
 
+// Sets the peer named by a host that may be an address or a DNS name (UseDNS yes).
+void set_host(string_view host, Fields& f) {
+  if (is_ip(host)) {
+    f.set("source.ip", host);
+  } else {
+    f.set("source.domain", host);
+  }
+}
+
+// After "PAM: " (sshd built with PAM, as on macOS, FreeBSD and old Linux):
+// `Authentication failure for USER from HOST[ via ADDR]`, `authentication error for ...` and
+// `User not known to the underlying authentication module for [illegal ]user USER from HOST`.
+bool pam_error(string_view s, Fields& f) {
+  string_view rest = s;
+  bool unknown_user = false;
+  if (consume(rest, "User not known to the underlying authentication module for ")) {
+    unknown_user = true;
+    if (!consume(rest, "illegal user ")) consume(rest, "invalid user ");
+  } else {
+    const string_view lower2 = rest.substr(0, 2);
+    if (lower2 != "Au" && lower2 != "au") return false;
+    rest.remove_prefix(1);
+    if (!consume(rest, "uthentication failure for ") &&
+        !consume(rest, "uthentication error for ")) {
+      return false;
+    }
+    if (!consume(rest, "illegal user ")) consume(rest, "invalid user ");
+  }
+  rest = text::trim(rest);
+  const size_t from = rest.rfind(" from ");
+  if (from == npos) return false;
+  string_view host = rest.substr(from + 6);
+  const string_view user = rest.substr(0, from);
+  if (const size_t via = host.find(" via "); via != npos) host = host.substr(0, via);
+  if (host.empty() || host.find(' ') != npos || user.find(' ') != npos) return false;
+  if (!user.empty()) f.set("user.name", user);
+  set_host(host, f);
+  if (unknown_user) f.set("event.reason", "unknown user");
+  set_event("ssh_pam_auth_failure", "failure", f);
+  return true;
+}
+
+// After "refused connect from " (libwrap, hosts.deny): `HOST (ADDR)` or `ADDR`.
+bool refused_connect(string_view s, Fields& f) {
+  s = text::trim(s);
+  string_view host = s, addr;
+  if (const size_t open = s.rfind(" ("); open != npos && s.back() == ')') {
+    host = s.substr(0, open);
+    addr = s.substr(open + 2, s.size() - open - 3);
+  }
+  if (const size_t at = host.rfind('@'); at != npos) host.remove_prefix(at + 1);  // user@host
+  if (is_ip(addr)) {
+    f.set("source.ip", addr);
+    if (!is_ip(host) && !host.empty() && host.find(' ') == npos) f.set("source.domain", host);
+  } else if (!host.empty() && host.find(' ') == npos) {
+    set_host(host, f);
+  } else {
+    return false;
+  }
+  set_event("ssh_connection_refused", "failure", f);
+  return true;
+}
+
+// After "Received disconnect from ": `IP[ port N]:[ ]CODE: REASON[ [preauth]]`. Before
+// authentication (the [preauth] tag) it is a client giving up, typically a brute-force tool after
+// its guess failed (JSch's "Auth fail", code 14 "No supported authentication methods"); after a
+// session it is a normal logout, so only the pre-authentication ones count as failures.
+bool received_disconnect(string_view s, Fields& f) {
+  const bool tagged = text::ends_with(s, " [preauth]");
+  s = without_preauth(s);
+  // The address ends at " port " or, without a port (OpenSSH < 7.3), at ": " (an IPv6 address
+  // has no ": ").
+  Peer peer;
+  const size_t port_at = s.find(" port ");
+  const size_t colon_at = s.find(": ");
+  string_view rest;
+  if (port_at != npos && (colon_at == npos || port_at < colon_at)) {
+    peer.ip = s.substr(0, port_at);
+    rest = s.substr(port_at + 6);
+    peer.port = rest.substr(0, rest.find(':'));
+    if (!is_port(peer.port)) return false;
+    rest.remove_prefix(peer.port.size());
+  } else if (colon_at != npos) {
+    peer.ip = s.substr(0, colon_at);
+    rest = s.substr(colon_at);
+  } else {
+    return false;
+  }
+  if (!is_ip(peer.ip) || !consume(rest, ":")) return false;
+  rest = text::trim(rest);
+  const size_t colon = rest.find(':');
+  const string_view code = rest.substr(0, colon);
+  if (!text::all_digits(code)) return false;
+  const string_view reason = colon == npos ? string_view() : text::trim(rest.substr(colon + 1));
+  set_peer(peer, f);
+  f.set("ssh.disconnect_code", code);
+  if (!reason.empty()) f.set("event.reason", reason);
+  // 3 = SSH2_DISCONNECT_KEY_EXCHANGE_FAILED / auth failures, 14 = no more auth methods.
+  const bool failed = tagged || code == "3" || code == "14";
+  set_event("ssh_client_disconnect", failed ? "failure" : "unknown", f);
+  return true;
+}
+
+// An address-less pre-authentication failure: the peer is in the connection's other lines.
+bool anonymous_probe(string_view reason, string_view action, Fields& f) {
+  f.set("event.reason", text::trim(without_preauth(reason)));
+  set_event(action, "failure", f);
+  return true;
+}
+
 }  // namespace
 
 bool is_sshd_program(string_view program) {
@@ -231,6 +343,17 @@ bool is_sshd_program(string_view program) {
 
 bool decode_sshd(string_view message, Fields& f) {
   string_view s = message;
+  // Solaris and illumos prefix a message id: "[ID 800047 auth.info] Failed ...".
+  if (s.substr(0, 4) == "[ID ") {
+    const size_t close = s.find("] ");
+    if (close != npos) s.remove_prefix(close + 2);
+  }
+  // A kernel-style uptime stamp some relays put in front: "kernel:[  970.699396]: Failed ...".
+  if (consume(s, "kernel:")) {
+    s = strip_kernel_uptime(text::trim(s));
+    consume(s, ": ");
+    s = text::trim(s);
+  }
   if (consume(s, "Failed ")) return login(s, "failure", f);
   if (consume(s, "Accepted ")) return login(s, "success", f);
   if (consume(s, "Invalid user ") || consume(s, "Illegal user ")) {
@@ -253,16 +376,98 @@ bool decode_sshd(string_view message, Fields& f) {
   // error. A distinct action keeps it out of counts of login attempts.
   const bool closed = consume(s, "Connection closed by ");
   if (closed || consume(s, "Connection reset by ")) {
+    const bool tagged = text::ends_with(s, " [preauth]");
     const auto peer = ip_port(without_preauth(s));
     if (!peer || !peer->rest.empty()) return false;
     set_peer(*peer, f);
     f.set("event.reason", closed ? "closed" : "reset");
-    set_event("ssh_connection_closed", "unknown", f);
+    set_event("ssh_connection_closed", tagged ? "failure" : "unknown", f);
+    return true;
+  }
+  // "Disconnected from IP port N [preauth]": the same, as OpenSSH 7.x+ logs it; after a session
+  // the line names the user ("Disconnected from user alice IP port N") and is a normal logout.
+  if (consume(s, "Disconnected from ")) {
+    const bool tagged = text::ends_with(s, " [preauth]");
+    const auto peer = ip_port(without_preauth(s));
+    if (!peer || !peer->rest.empty()) return false;
+    set_peer(*peer, f);
+    f.set("event.reason", "disconnected");
+    set_event("ssh_connection_closed", tagged ? "failure" : "unknown", f);
+    return true;
+  }
+  if (consume(s, "refused connect from ")) return refused_connect(s, f);
+  if (!consume(s, "error: ")) consume(s, "fatal: ");
+  if (consume(s, "Received disconnect from ")) return received_disconnect(s, f);
+  if (consume(s, "PAM: ")) return pam_error(s, f);
+  // OpenSSH 8+: "Disconnecting authenticating user root 192.0.2.1 port 22: Too many
+  // authentication failures [preauth]", "Disconnecting invalid user admin 192.0.2.1 port 22:
+  // Change of username or service not allowed: ... [preauth]".
+  if (consume(s, "Disconnecting authenticating user ") ||
+      consume(s, "Disconnecting invalid user ")) {
+    const size_t colon = s.find(": ");
+    if (colon == npos) return false;
+    const string_view reason = without_preauth(s.substr(colon + 2));
+    if (!preauth(s.substr(0, colon), f)) return false;
+    f.set("event.reason", reason);
+    if (reason.substr(0, 34) == "Too many authentication failures") {
+      set_event("ssh_max_auth_attempts", "failure", f);
+    }
+    return true;
+  }
+  if (consume(s, "Disconnecting: Too many authentication failures")) {
+    // Without " for USER" on some versions.
+    string_view user = without_preauth(s);
+    if (consume(user, " for ")) {
+      if (user.empty() || user.find(' ') != npos) return false;
+      f.set("user.name", user);
+    } else if (!text::trim(user).empty()) {
+      return false;
+    }
+    set_event("ssh_max_auth_attempts", "failure", f);
+    return true;
+  }
+  // Protocol failures before authentication that carry no address (the peer is in the
+  // connection's other lines): scanners and exploit probes.
+  if (consume(s, "kex_exchange_identification: ") || consume(s, "kex_protocol_error: ")) {
+    return anonymous_probe(s, "ssh_kex_failed", f);
+  }
+  // OpenSSH 8.2+ under a connection flood: "drop connection #10 from [IP]:PORT on [IP]:22 past
+  // MaxStartups" (the address in brackets).
+  if (consume(s, "drop connection #")) {
+    const size_t open = s.find(" from [");
+    const size_t close = open == npos ? npos : s.find("]:", open);
+    if (close == npos || s.find(" past MaxStartups") == npos) return false;
+    const string_view ip = s.substr(open + 7, close - open - 7);
+    if (!is_ip(ip)) return false;
+    f.set("source.ip", ip);
+    const string_view port = token_at(s, close + 2);
+    if (is_port(port)) f.set("source.port", port);
+    f.set("event.reason", "past MaxStartups");
+    set_event("ssh_maxstartups_drop", "failure", f);
+    return true;
+  }
+  if (consume(s, "Read from socket failed: ") || consume(s, "Read error from remote host ")) {
+    if (!text::ends_with(s, " [preauth]")) return false;
+    return anonymous_probe(s, "ssh_connection_reset", f);
+  }
+  for (const string_view shape :
+       {"Unable to negotiate a key exchange method", "no matching mac found: ",
+        "no matching cipher found: ", "no matching key exchange method found: "}) {
+    if (s.substr(0, shape.size()) == shape) return anonymous_probe(s, "ssh_negotiation_failed", f);
+  }
+  if (consume(s, "ssh_dispatch_run_fatal: Connection from ")) {
+    return probe(s, "ssh_protocol_error", f);
+  }
+  // "Timeout before authentication for connection from IP to IP, pid = N" (OpenSSH 9.x).
+  if (consume(s, "Timeout before authentication for connection from ")) {
+    const string_view ip = token_at(s, 0);
+    if (!is_ip(ip)) return false;
+    f.set("source.ip", ip);
+    set_event("ssh_preauth_timeout", "failure", f);
     return true;
   }
   // Pre-authentication noise and refusals. OpenSSH prefixes some with "error: " / "fatal: "
-  // depending on the version; the text after it is the same.
-  if (!consume(s, "error: ")) consume(s, "fatal: ");
+  // depending on the version (removed above); the text after it is the same.
   if (consume(s, "maximum authentication attempts exceeded for ")) return max_attempts(s, f);
   if (consume(s, "Disconnecting: Too many authentication failures for ")) {
     // OpenSSH before 7.x: no address on this line, only the user.
@@ -298,6 +503,37 @@ bool decode_sshd(string_view message, Fields& f) {
   }
   if (consume(s, "authentication failure; ")) {
     set_pam_auth_failure(parse_pam_auth_items(s), f);
+    return true;
+  }
+  // pam_unix's "check pass; user unknown": a password tried for an account that does not exist
+  // (the address is on the connection's "Invalid user" line).
+  if (s == "check pass; user unknown") {
+    f.set("event.reason", "user unknown");
+    set_event("pam_user_unknown", "failure", f);
+    return true;
+  }
+  // "PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=IP": sshd
+  // summing up the failures of one connection.
+  if (consume(s, "PAM ")) {
+    const size_t space = s.find(' ');
+    const string_view count = s.substr(0, space);
+    if (space == npos || !text::all_digits(count)) return false;
+    s.remove_prefix(space + 1);
+    if (!consume(s, "more authentication failures; ") &&
+        !consume(s, "more authentication failure; ")) {
+      return false;
+    }
+    set_pam_auth_failure(parse_pam_auth_items(s), f);
+    f.set("event.count", count);
+    return true;
+  }
+  // "input_userauth_request: invalid user admin [preauth]" (OpenSSH < 7.5), after the
+  // connection's "Invalid user admin from IP" line.
+  if (consume(s, "input_userauth_request: invalid user ")) {
+    const string_view user = without_preauth(s);
+    if (user.find(' ') != npos) return false;
+    if (!user.empty()) f.set("user.name", user);
+    set_event("ssh_userauth_invalid_user", "failure", f);
     return true;
   }
   return false;

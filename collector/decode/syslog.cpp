@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace soc {
@@ -148,9 +149,29 @@ bool read_tag(std::string_view s, SyslogLine& out) {
   return true;
 }
 
+// A tag in square brackets, as some relays write it: `[sshd]: msg` or `[sshd] msg`.
+bool read_bracketed_tag(std::string_view s, SyslogLine& out) {
+  if (s.size() < 3 || s[0] != '[') return false;
+  const size_t close = s.find(']');
+  if (close == std::string_view::npos || close == 1) return false;
+  const std::string_view tag = s.substr(1, close - 1);
+  for (char c : tag) {
+    if (c == ' ' || c == ':' || c == '[') return false;
+  }
+  std::string_view rest = s.substr(close + 1);
+  if (!rest.empty() && rest[0] == ':') rest.remove_prefix(1);
+  if (!rest.empty() && rest[0] != ' ') return false;
+  skip_spaces(rest);
+  out.tag = tag;
+  out.program = tag;
+  out.message = rest;
+  return true;
+}
+
 // What follows the timestamp in RFC 3164: `[host ]tag[pid]: msg`, or `host msg` without a tag.
 void read_bsd_rest(std::string_view s, SyslogLine& out) {
   if (read_tag(s, out)) return;  // no host, e.g. "Nov 23 21:50:19 sshd[8148]: ..."
+  if (read_bracketed_tag(s, out)) return;
   out.host = next_token(s);
   if (!read_tag(s, out)) out.message = s;
 }
@@ -208,6 +229,59 @@ std::optional<SyslogLine> read_rfc5424(std::string_view s, SyslogLine out) {
   return out;
 }
 
+// A header without a timestamp, `[host ]tag[pid]: msg`: journal entries exported without their
+// time (fail2ban's journal test files, `journalctl -o short` piped through tools that cut the
+// date). The pid is required so that free text with a colon is never taken for a header.
+std::optional<SyslogLine> read_timeless(std::string_view s, SyslogLine out) {
+  if (read_tag(s, out) && !out.pid.empty()) return out;
+  out = SyslogLine{.priority = out.priority};
+  const std::string_view host = next_token(s);
+  if (host.empty() || host.find_first_of(":[]/\"=") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  if (!read_tag(s, out) || out.pid.empty()) return std::nullopt;
+  out.host = host;
+  return out;
+}
+
+// An ISO 8601 timestamp as rsyslog, journalctl (`-o short-iso`, `short-iso-precise`) and most
+// daemons write it: RFC 3339, or with a `+hhmm` offset, or without a zone (then the read time's
+// zone applies, as for RFC 3164).
+std::optional<SysTime> read_iso_timestamp(std::string_view ts, const ReadTime& read) {
+  if (const auto t = parse_log_time(ts)) return t;
+  // journalctl -o short-unix: seconds since the epoch with microseconds, "1795413600.123456".
+  const size_t dot = ts.find('.');
+  if ((dot == 9 || dot == 10) && all_digits(ts.substr(0, dot)) && all_digits(ts.substr(dot + 1)) &&
+      ts.size() - dot <= 10) {
+    int64_t secs = 0;
+    for (char c : ts.substr(0, dot)) secs = secs * 10 + (c - '0');
+    int64_t nanos = 0, scale = 100000000;
+    for (char c : ts.substr(dot + 1)) {
+      nanos += (c - '0') * scale;
+      scale /= 10;
+    }
+    return std::chrono::time_point_cast<SysTime::duration>(
+        SysTime(std::chrono::duration_cast<SysTime::duration>(std::chrono::seconds(secs) +
+                                                              std::chrono::nanoseconds(nanos))));
+  }
+  if (ts.size() < 19 || ts.size() > 40) return std::nullopt;
+  std::string fixed(ts);
+  const size_t sign = fixed.find_first_of("+-", 19);
+  if (sign == std::string::npos) {
+    const int off = read.utc_offset_seconds;
+    const int a = off < 0 ? -off : off;
+    char zone[8];
+    std::snprintf(zone, sizeof zone, "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600 % 100,
+                  a / 60 % 60);
+    fixed += zone;
+  } else if (fixed.size() == sign + 5 && fixed.find(':', sign) == std::string::npos) {
+    fixed.insert(sign + 3, ":");  // +0700 -> +07:00
+  } else {
+    return std::nullopt;
+  }
+  return parse_log_time(fixed);
+}
+
 }  // namespace
 
 std::optional<SysTime> parse_log_time(std::string_view rfc3339) {
@@ -224,12 +298,12 @@ std::optional<SyslogLine> parse_syslog(std::string_view line, const ReadTime& re
   if (!s.empty() && is_digit(s[0])) {
     // rsyslog's RFC 3339 format: the timestamp carries its own year and zone.
     std::string_view rest = s;
-    out.time = parse_log_time(next_token(rest));
+    out.time = read_iso_timestamp(next_token(rest), read);
     if (!out.time) return std::nullopt;
     read_bsd_rest(rest, out);
     return out;
   }
-  if (!read_bsd_timestamp(s, read, out)) return std::nullopt;
+  if (!read_bsd_timestamp(s, read, out)) return read_timeless(s, out);
   read_bsd_rest(s, out);
   return out;
 }

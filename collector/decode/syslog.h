@@ -31,10 +31,12 @@ struct SyslogLine {
 };
 
 // Recognises `[<PRI>]Mmm dd hh:mm:ss host tag[pid]: msg` (day may be space-padded, host may be
-// absent), the same with an RFC 3339 timestamp in place of `Mmm dd hh:mm:ss` (rsyslog's
-// high-precision format, its own zone) and RFC 5424. Returns nothing when the line has no syslog
-// header. RFC 3164 times take the year and zone of `read`; a time more than a day after `read` is
-// taken to be from the year before (a December line read in January).
+// absent, the tag may be written `[tag]`), the same with an ISO 8601 timestamp in place of
+// `Mmm dd hh:mm:ss` (rsyslog's high-precision format and journalctl's short-iso: its own zone as
+// `+hh:mm`, `+hhmm` or `Z`, else the read time's zone) or journalctl short-unix's epoch seconds,
+// RFC 5424, and `[host ]tag[pid]: msg` without a timestamp (the time stays unset). Returns nothing
+// when the line has no syslog header. RFC 3164 times take the year and zone of `read`; a time more
+// than a day after `read` is taken to be from the year before (a December line read in January).
 std::optional<SyslogLine> parse_syslog(std::string_view line, const ReadTime& read);
 
 // Sets "host.name" (when the header has a host), "process.name" (the program), "process.pid"

@@ -17,7 +17,8 @@ for i in $(seq 1 20); do
   echo "$(syslog_now) web01 CRON[$((2000 + i))]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)" >>"$log"
   echo "$(syslog_now) web01 sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx" >>"$log"
 done
-# Two failed passwords from one address: below any brute-force threshold.
+# Two failed passwords from one address: below any brute-force threshold (each failure is one
+# low ssh-auth-failure detection, folded into one alert per address; issue 12).
 for i in 1 2; do
   echo "$(syslog_now) web01 sshd[3000]: Failed password for deploy from 10.20.0.9 port 4000$i ssh2" >>"$log"
 done
@@ -38,8 +39,11 @@ brute_count() { alerts_json | jq '[.[] | select(.rule_id == "ssh-brute-force") |
 attack_alerts_stored() { [ "$(brute_count)" -ge 10 ] && [ "$(rule_alerts sudo-root-shell)" -ge 1 ]; }
 wait_until 120 attack_alerts_stored ||
   fail "expected ssh-brute-force (10 failures) and sudo-root-shell alerts, got: $(alerts_json)"
-benign=$(alerts_json | jq -c '[.[] | select(.rule_id != "ssh-brute-force" and .rule_id != "sudo-root-shell")]')
+benign=$(alerts_json | jq -c '[.[] | select(.rule_id != "ssh-brute-force" and .rule_id != "sudo-root-shell" and .rule_id != "ssh-auth-failure")]')
 [ "$benign" = "[]" ] || fail "benign lines raised alerts: $benign"
+# The per-line failure rule: one low alert per address, folding its failures (2 and 10).
+[ "$(alerts_json | jq -c '[.[] | select(.rule_id == "ssh-auth-failure") | [.severity, .count]] | sort')" = \
+  '[["low",2],["low",10]]' ] || fail "expected two low ssh-auth-failure alerts (2 and 10): $(alerts_json)"
 brute=$(alerts_json | jq -c '.[] | select(.rule_id == "ssh-brute-force")')
 [ "$(echo "$brute" | jq -r '.host')" = "web01" ] || fail "brute force alert has the wrong host: $brute"
 echo "$brute" | jq -e '.group | tostring | contains("203.0.113.45")' >/dev/null ||
@@ -49,7 +53,7 @@ echo "$brute" | jq -e '.group | tostring | contains("203.0.113.45")' >/dev/null 
 [ "$(alerts_json | jq -r '.[] | select(.rule_id == "sudo-root-shell") | .group | tostring' | grep -c alice)" = 1 ] ||
   fail "sudo alert should name alice: $(alerts_json)"
 before=$(alerts_json | jq -c '[.[] | {id, count}] | sort_by(.id)')
-[ "$(alert_count)" = 2 ] || fail "expected exactly 2 alerts, got: $(alerts_json)"
+[ "$(alert_count)" = 4 ] || fail "expected exactly 4 alerts, got: $(alerts_json)"
 
 # socctl show prints the evidence lines.
 id=$(alerts_json | jq -r '.[] | select(.rule_id == "sudo-root-shell") | .id')

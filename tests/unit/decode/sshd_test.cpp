@@ -99,15 +99,16 @@ TEST(DecodeSshd, PreauthDisconnects) {
 }
 
 TEST(DecodeSshd, ConnectionClosedWithoutAUser) {
-  // No user: a scanner or a client that gave up before authenticating. Not a login attempt.
+  // No user: a scanner or a client that gave up before authenticating. Not a login attempt; the
+  // [preauth] tag makes it a failure, without it (a logout on OpenSSH < 7) the outcome is unknown.
   expect_decoded(
       "Connection closed by 203.0.113.5 port 4000 [preauth]",
-      {std::nullopt, "203.0.113.5", "4000", "ssh_connection_closed", "unknown", std::nullopt});
+      {std::nullopt, "203.0.113.5", "4000", "ssh_connection_closed", "failure", std::nullopt});
   expect_decoded(
       "Connection closed by 192.0.2.15 port 35352",
       {std::nullopt, "192.0.2.15", "35352", "ssh_connection_closed", "unknown", std::nullopt});
   expect_decoded("Connection closed by 192.0.2.111 [preauth]",
-                 {std::nullopt, "192.0.2.111", std::nullopt, "ssh_connection_closed", "unknown",
+                 {std::nullopt, "192.0.2.111", std::nullopt, "ssh_connection_closed", "failure",
                   std::nullopt});
   Fields f;
   ASSERT_TRUE(decode_sshd("Connection reset by 2001:db8::39 port 14282 [preauth]", f));
@@ -261,8 +262,8 @@ TEST(DecodeSshd, BenignAndMalformedLinesAreNotDecoded) {
   for (std::string_view m : {
            "Server listening on 0.0.0.0 port 22.",
            "Server listening on :: port 22.",
-           "Received disconnect from 203.0.113.5 port 4000:11: Bye Bye [preauth]",
            "Disconnected from user hung 10.20.30.40 port 50122",
+           "Received disconnect from 203.0.113.5 port 4000 11 no colons",
            "pam_unix(sshd:session): session opened for user hung(uid=1000) by (uid=0)",
            "pam_unix(sshd:session): session closed for user hung",
            "Received signal 15; terminating.",
@@ -276,7 +277,6 @@ TEST(DecodeSshd, BenignAndMalformedLinesAreNotDecoded) {
            "Connection closed by authenticating user root 192.0.2.8 port [preauth]",
            "Connection closed by authenticating user root 192.0.2.8",
            "Disconnected from invalid user x port 22 [preauth]",
-           "error: kex_exchange_identification: Connection closed by remote host",
            "error: Bind to port 22 on 0.0.0.0 failed: Address already in use.",
            "Did not receive identification string from not-an-address",
            "Unable to negotiate with 198.51.100.43 port 55419 no colon",
@@ -303,6 +303,27 @@ TEST(DecodeSshd, PortOutOfRangeKeepsTheAddressOnly) {
   ASSERT_TRUE(decode_sshd("Failed password for root from 192.0.2.1 port 70000 ssh2", f));
   EXPECT_EQ(f.get("source.ip"), "192.0.2.1");
   EXPECT_EQ(f.get("source.port"), std::nullopt);
+}
+
+// Issue 12: shapes fail2ban counts that were left undecoded. A client giving up before
+// authentication, and the address-less kex failure a banner-less scanner leaves (OpenSSH 8+).
+TEST(DecodeSshd, PreauthDisconnectAndAddresslessKexFailure) {
+  Fields f;
+  ASSERT_TRUE(
+      decode_sshd("Received disconnect from 203.0.113.5 port 4000:11: Bye Bye [preauth]", f));
+  EXPECT_EQ(f.get("event.action"), "ssh_client_disconnect");
+  EXPECT_EQ(f.get("event.outcome"), "failure");
+  EXPECT_EQ(f.get("source.ip"), "203.0.113.5");
+  EXPECT_EQ(f.get("ssh.disconnect_code"), "11");
+  Fields logout;
+  ASSERT_TRUE(decode_sshd(
+      "Received disconnect from 10.20.30.40 port 50122:11: disconnected by user", logout));
+  EXPECT_EQ(logout.get("event.outcome"), "unknown");
+  Fields kex;
+  ASSERT_TRUE(
+      decode_sshd("error: kex_exchange_identification: Connection closed by remote host", kex));
+  EXPECT_EQ(kex.get("event.action"), "ssh_kex_failed");
+  EXPECT_EQ(kex.get("source.ip"), std::nullopt);
 }
 
 }  // namespace

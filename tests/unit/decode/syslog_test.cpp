@@ -262,4 +262,68 @@ TEST(DecodeSyslog, SetsTheSyslogFields) {
 }
 
 }  // namespace
+
+// Issue 12: rsyslog's RSYSLOG_FileFormat and journalctl's short-iso formats: fractions of any
+// length, "+hh:mm", "+hhmm", "Z", and no zone at all (the read time's zone applies).
+TEST(DecodeSyslog, IsoTimestampsWithFractionsOffsetsAndZ) {
+  struct Case {
+    std::string_view text, utc;
+  };
+  const Case cases[] = {
+      {"2026-11-23T12:00:00.123456+07:00 web01 sshd[1]: x", "2026-11-23T05:00:00.123456Z"},
+      {"2026-11-23T12:00:00.5-03:30 web01 sshd[1]: x", "2026-11-23T15:30:00.5Z"},
+      {"2026-11-23T05:00:00Z web01 sshd[1]: x", "2026-11-23T05:00:00Z"},
+      {"2026-11-23T05:00:00.123456789Z web01 sshd[1]: x", "2026-11-23T05:00:00.123456789Z"},
+      {"2026-11-23T12:00:00+0700 web01 sshd[1]: x", "2026-11-23T05:00:00Z"},
+      {"2026-11-23T12:00:00.250+0700 web01 sshd[1]: x", "2026-11-23T05:00:00.250Z"},
+      {"2026-11-23T12:00:00 web01 sshd[1]: x", "2026-11-23T05:00:00Z"},  // kHanoi's zone
+      {"<38>2026-11-23T12:00:00.000001+07:00 web01 sshd[1]: x", "2026-11-23T05:00:00.000001Z"},
+      {"1795410000.250000 web01 sshd[1]: x", "2026-11-23T05:00:00.25Z"},  // short-unix
+  };
+  for (const auto& c : cases) {
+    const auto line = parse_syslog(c.text, kHanoi);
+    ASSERT_TRUE(line.has_value()) << c.text;
+    EXPECT_EQ(line->time, at(c.utc)) << c.text;
+    EXPECT_EQ(line->host, "web01") << c.text;
+    EXPECT_EQ(line->program, "sshd") << c.text;
+    EXPECT_EQ(line->message, "x") << c.text;
+  }
+  for (std::string_view bad :
+       {"2026-11-23T12:00:00+07 web01 sshd[1]: x", "2026-11-23T12:00:00+070000 web01 sshd[1]: x",
+        "2026-11-23T12:00:00.+07:00 web01 sshd[1]: x"}) {
+    EXPECT_FALSE(parse_syslog(bad, kHanoi).has_value()) << bad;
+  }
+}
+
+// journalctl's short output with its time cut (fail2ban's journal test files): `host tag[pid]:`
+// or `tag[pid]:`. The pid is required, so free text with a colon is not taken for a header.
+TEST(DecodeSyslog, HeaderWithoutTimestamp) {
+  const auto line = parse_syslog("srv sshd[13709]: error: PAM: Authentication failure", kHanoi);
+  ASSERT_TRUE(line.has_value());
+  EXPECT_FALSE(line->time.has_value());
+  EXPECT_EQ(line->host, "srv");
+  EXPECT_EQ(line->program, "sshd");
+  EXPECT_EQ(line->pid, "13709");
+  EXPECT_EQ(line->message, "error: PAM: Authentication failure");
+  const auto hostless = parse_syslog("sshd-session[7]: Connection closed", kHanoi);
+  ASSERT_TRUE(hostless.has_value());
+  EXPECT_EQ(hostless->host, "");
+  EXPECT_EQ(hostless->program, "sshd-session");
+  for (std::string_view text : {"error: something failed", "srv sshd: no pid", "Note: x y",
+                                "GET /index.php HTTP/1.1", "srv sshd[abc]: x"}) {
+    EXPECT_FALSE(parse_syslog(text, kHanoi).has_value()) << text;
+  }
+}
+
+// Relays that write the tag in brackets: "Mar  3 00:17:22 [sshd]: msg", "... [sshd] msg".
+TEST(DecodeSyslog, BracketedTag) {
+  for (std::string_view text : {"Nov 23 10:00:01 [sshd]: User root from 1.2.3.4 not allowed",
+                                "Nov 23 10:00:01 [sshd] User root from 1.2.3.4 not allowed"}) {
+    const auto line = parse_syslog(text, kHanoi);
+    ASSERT_TRUE(line.has_value()) << text;
+    EXPECT_EQ(line->program, "sshd") << text;
+    EXPECT_EQ(line->message, "User root from 1.2.3.4 not allowed") << text;
+  }
+}
+
 }  // namespace soc
