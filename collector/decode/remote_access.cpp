@@ -174,9 +174,9 @@ bool decode_remote_access(string_view program, string_view s, Fields& f) {
 // Its entry in the decoder registry (decoder_registry.h).
 namespace {
 
-constexpr std::string_view kRemoteAccessPrograms[] = {
-    "xrdp-sesman", "monit",   "murmurd",  "murmur",         "ejabberd",
-    "znc",         "stunnel", "stunnel4", "screensharingd", "xinetd"};
+constexpr std::string_view kRemoteAccessPrograms[] = {"xrdp-sesman", "monit",    "murmurd",
+                                                      "murmur",      "ejabberd", "znc",
+                                                      "stunnel",     "stunnel4", "screensharingd"};
 constexpr std::string_view kRemoteAccessFormats[] = {"xrdp-sesman AUTHFAIL",
                                                      "Monit httpd",
                                                      "Guacamole",

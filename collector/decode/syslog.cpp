@@ -298,9 +298,17 @@ std::optional<SyslogLine> parse_syslog(std::string_view line, const ReadTime& re
   if (!s.empty() && is_digit(s[0])) {
     // rsyslog's RFC 3339 format: the timestamp carries its own year and zone.
     std::string_view rest = s;
-    out.time = read_iso_timestamp(next_token(rest), read);
+    const std::string_view stamp = next_token(rest);
+    out.time = read_iso_timestamp(stamp, read);
     if (!out.time) return std::nullopt;
+    // journalctl's short-unix epoch is followed by one space, the host and a tag; Squid's native
+    // access.log also starts with an epoch, then padded columns.
+    const bool epoch = stamp.find('-') == std::string_view::npos;
+    if (epoch && (rest.empty() || rest.front() == ' ')) return std::nullopt;
     read_bsd_rest(rest, out);
+    // A service's own log file that starts with a timestamp (MongoDB "... [conn1] ...", exim,
+    // dovecot) has no host and tag: the line's decoders read it whole.
+    if (out.program.empty() || out.host.empty() || out.host.starts_with('[')) return std::nullopt;
     return out;
   }
   if (!read_bsd_timestamp(s, read, out)) return read_timeless(s, out);

