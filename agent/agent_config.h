@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/inputs/file_tail_config.h"
 #include "agent/inputs/journald_config.h"
 #include "agent/inputs/syslog_config.h"
 #include "agent/redaction.h"
@@ -14,15 +15,6 @@
 #include "common/result.h"
 
 namespace soc {
-
-enum class StartAt { kBeginning, kEnd };
-
-struct FileInputConfig {
-  std::string path;
-  // Where to start in a file that has no checkpoint yet and exists when the agent starts. A file
-  // that appears later is always read from its beginning.
-  StartAt start = StartAt::kEnd;
-};
 
 // `spool:` where lines wait on disk while Kafka is unreachable (see spool.h).
 struct SpoolSettings {
