@@ -11,6 +11,7 @@
 #include "agent/inputs/syslog_config.h"
 #include "agent/redaction.h"
 #include "agent/spool.h"
+#include "common/config_schema.h"
 #include "common/kafka.h"
 #include "common/result.h"
 
@@ -53,7 +54,14 @@ struct AgentConfig {
   std::optional<RedactionConfig> redaction;
 };
 
-// Reads and validates the file. Errors read "FILE:LINE:COL: reason".
+// Reads and validates the file against the table of keys in agent_config.cpp. Errors read
+// "FILE:LINE:COL: reason", one a line, all of them.
 Result<AgentConfig> load_agent_config(const std::string& path);
+
+// Every key of agent.yaml with its type, default, range and help (the table itself).
+const std::vector<ConfigKeyInfo>& agent_config_keys();
+
+// The keys as markdown: `soc-agent --config-reference` and docs/configuration.md.
+std::string agent_config_reference();
 
 }  // namespace soc
