@@ -96,9 +96,10 @@ using T = ConfigType;
 const ConfigSchema<FileInputConfig>& file_input_schema() {
   static const ConfigSchema<FileInputConfig> schema = [] {
     ConfigSchema<FileInputConfig> s;
+    // A string checked below, so that a relative path is named at its item, as it always was.
     s.add({.path = "path",
-           .type = T::kPath,
-           .help = "the file to tail, or a glob pattern (/var/log/nginx/*.log)",
+           .type = T::kString,
+           .help = "absolute path of the file to tail, or a glob pattern (/var/log/nginx/*.log)",
            .required = true},
           [](FileInputConfig& f, const ConfigValue& v) { f.path = v.text; });
     s.add({.path = "start",
@@ -106,10 +107,18 @@ const ConfigSchema<FileInputConfig>& file_input_schema() {
            .default_text = "end",
            .choices = {"beginning", "end"},
            .help = "where to start in a file seen for the first time (a file created later is "
-                   "always read from its start)"},
+                   "always read from its start)",
+           .quoted_choices = true},
           [](FileInputConfig& f, const ConfigValue& v) {
             f.start = v.number == 0 ? StartAt::kBeginning : StartAt::kEnd;
           });
+    s.check([](ConfigContext& ctx, const YAML::Node& n, FileInputConfig& f) {
+      if (f.path.empty() || f.path[0] != '/') {
+        // An item written as the bare path has no mark of its own: its path has.
+        ctx.fail(n.Mark().is_null() ? n["path"] : n,
+                 "file path must be absolute, got '" + f.path + "'");
+      }
+    });
     return s;
   }();
   return schema;
@@ -134,12 +143,12 @@ const ConfigSchema<RedactionPattern>& redaction_pattern_schema() {
            .type = T::kString,
            .help = "PCRE2 pattern of the personal data to replace",
            .required = true},
-          [](RedactionPattern& p, const ConfigValue& v) {
-            if (auto st = Redactor::check_regex(v.text); !st) {
-              v.ctx->fail(v.node, "redaction pattern: " + st.error());
-            }
-            p.regex = v.text;
-          });
+          [](RedactionPattern& p, const ConfigValue& v) { p.regex = v.text; });
+    s.check([](ConfigContext& ctx, const YAML::Node& n, RedactionPattern& p) {
+      if (auto st = Redactor::check_regex(p.regex); !st) {
+        ctx.fail(n["regex"], "redaction pattern '" + p.name + "': " + st.error());
+      }
+    });
     return s;
   }();
   return schema;
@@ -366,7 +375,8 @@ const ConfigSchema<AgentConfig>& agent_schema() {
            .default_text = "block",
            .choices = {"block", "drop_oldest"},
            .help = "block: stop reading (lines wait in the files); drop_oldest: delete the oldest "
-                   "spooled lines (counted)"},
+                   "spooled lines (counted)",
+           .quoted_choices = true},
           [](C& c, const ConfigValue& v) {
             c.spool.spool.when_full =
                 v.number == 0 ? SpoolFullPolicy::kBlock : SpoolFullPolicy::kDropOldest;

@@ -61,11 +61,12 @@ std::string range_text(const ConfigKeyInfo& k) {
   return {};
 }
 
-std::string choices_text(const ConfigKeyInfo& k) {
+std::string choices_text(const ConfigKeyInfo& k, bool in_message = false) {
   std::string out;
+  const std::string quote = in_message && k.quoted_choices ? "'" : "";
   for (size_t i = 0; i < k.choices.size(); ++i) {
     if (i > 0) out += i + 1 == k.choices.size() ? " or " : ", ";
-    out += k.choices[i];
+    out += quote + k.choices[i] + quote;
   }
   if (k.numeric_choices) out += fmt::format(" (or 0 .. {})", k.choices.size() - 1);
   return out;
@@ -182,7 +183,7 @@ bool convert(ConfigContext& ctx, const ConfigKeyInfo& k, const YAML::Node& node,
           return true;
         }
       }
-      ctx.fail(node, fmt::format("{} must be {}, got '{}'", what, choices_text(k), v.text));
+      ctx.fail(node, fmt::format("{} must be {}, got '{}'", what, choices_text(k, true), v.text));
       return false;
     }
     case ConfigType::kPath:

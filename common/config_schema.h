@@ -56,6 +56,7 @@ struct ConfigKeyInfo {
   std::string help;
   bool required = false;
   bool numeric_choices = false;  // kEnum: the index 0..N-1 is accepted for a choice too
+  bool quoted_choices = false;   // kEnum: error messages put the choices in quotes
   // kSection / kSectionList read by another schema: its keys (for the reference).
   const std::vector<ConfigKeyInfo>* items = nullptr;
   // kSectionList: an item may be written as a scalar, meaning {scalar_key: value}.

@@ -60,7 +60,8 @@ const ConfigSchema<JournaldConfig>& journald_schema() {
            .type = T::kEnum,
            .default_text = "end",
            .choices = {"beginning", "end"},
-           .help = "where to begin when there is no saved cursor yet"},
+           .help = "where to begin when there is no saved cursor yet",
+           .quoted_choices = true},
           [](C& c, const ConfigValue& v) {
             c.start = v.number == 0 ? JournaldStart::kBeginning : JournaldStart::kEnd;
           });
