@@ -6,23 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "agent/inputs/file_tail_config.h"
 #include "agent/inputs/journald_config.h"
 #include "agent/inputs/syslog_config.h"
 #include "agent/redaction.h"
 #include "agent/spool.h"
+#include "common/config_schema.h"
 #include "common/kafka.h"
 #include "common/result.h"
 
 namespace soc {
-
-enum class StartAt { kBeginning, kEnd };
-
-struct FileInputConfig {
-  std::string path;
-  // Where to start in a file that has no checkpoint yet and exists when the agent starts. A file
-  // that appears later is always read from its beginning.
-  StartAt start = StartAt::kEnd;
-};
 
 // `spool:` where lines wait on disk while Kafka is unreachable (see spool.h).
 struct SpoolSettings {
@@ -61,7 +54,14 @@ struct AgentConfig {
   std::optional<RedactionConfig> redaction;
 };
 
-// Reads and validates the file. Errors read "FILE:LINE:COL: reason".
+// Reads and validates the file against the table of keys in agent_config.cpp. Errors read
+// "FILE:LINE:COL: reason", one a line, all of them.
 Result<AgentConfig> load_agent_config(const std::string& path);
+
+// Every key of agent.yaml with its type, default, range and help (the table itself).
+const std::vector<ConfigKeyInfo>& agent_config_keys();
+
+// The keys as markdown: `soc-agent --config-reference` and docs/configuration.md.
+std::string agent_config_reference();
 
 }  // namespace soc

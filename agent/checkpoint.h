@@ -6,21 +6,20 @@
 #include <optional>
 #include <string>
 
+#include "agent/inputs/position_store.h"
 #include "common/result.h"
 
 namespace soc {
 
-// Positions are opaque strings owned by the inputs ("dev ino offset" for a file, a cursor for
-// the journal), keyed by what they belong to ("file:/var/log/auth.log").
-class CheckpointStore {
+// The inputs' positions (see PositionStore) kept on disk.
+class CheckpointStore : public PositionStore {
  public:
   // Loads STATE_DIR/checkpoint and STATE_DIR/seq when present. A corrupt file is an error naming
   // it, not a silent restart from zero.
   static Result<CheckpointStore> open(const std::string& state_dir);
 
-  std::optional<std::string> get(const std::string& key) const;
-  // Keys and values may hold any bytes but newline and tab in values.
-  void set(const std::string& key, std::string value);
+  std::optional<std::string> get(const std::string& key) const override;
+  void set(const std::string& key, std::string value) override;
 
   // Writes the checkpoint file atomically when something changed since the last save.
   Status save();

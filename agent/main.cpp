@@ -76,8 +76,16 @@ int main(int argc, char** argv) {
   app.add_option("--org", discovery.org, "with --discover: the organisation code to write");
   app.add_option("--brokers", discovery.brokers,
                  "with --discover: the SOC's Kafka brokers to write (comma-separated)");
+  bool config_reference = false;
+  app.add_flag("--config-reference", config_reference,
+               "print every configuration key (type, default, range, help) as markdown and exit");
   app.set_version_flag("--version", std::string("soc-agent ") + SOC_VERSION);
   CLI11_PARSE(app, argc, argv);
+
+  if (config_reference) {
+    std::cout << soc::agent_config_reference();
+    return 0;
+  }
 
   if (discover) {
     const std::string text =

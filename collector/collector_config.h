@@ -7,6 +7,7 @@
 
 #include "collector/decode/process_table.h"
 #include "collector/decode/user_decoder.h"
+#include "common/config_schema.h"
 #include "common/kafka.h"
 #include "common/result.h"
 
@@ -51,6 +52,14 @@ struct CollectorConfig {
 
 // Relative paths in the file are taken relative to the file's own directory, so a config that
 // sits next to its rules and store works from any working directory.
+// Read and validated by the table of keys in collector_config.cpp; errors read
+// "FILE:LINE:COL: reason", one a line, all of them.
 Result<CollectorConfig> load_collector_config(const std::string& path);
+
+// Every key of collector.yaml with its type, default, range and help (the table itself).
+const std::vector<ConfigKeyInfo>& collector_config_keys();
+
+// The keys as markdown: `soc-collector --config-reference` and docs/configuration.md.
+std::string collector_config_reference();
 
 }  // namespace soc

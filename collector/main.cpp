@@ -24,8 +24,15 @@ int main(int argc, char** argv) {
   app.add_option("--check-config", check_path,
                  "validate a configuration file and its rule pack, then exit");
   app.add_flag("--skip-broken-rules", skip_broken, "load the valid rules, report the broken ones");
+  bool config_reference = false;
+  app.add_flag("--config-reference", config_reference,
+               "print every configuration key (type, default, range, help) as markdown and exit");
   app.set_version_flag("--version", std::string("soc-collector ") + SOC_VERSION);
   CLI11_PARSE(app, argc, argv);
+  if (config_reference) {
+    std::cout << soc::collector_config_reference();
+    return 0;
+  }
 
   // Signals first: a reload requested while the rules compile must not kill us.
   soc::ProcessSignals::install();

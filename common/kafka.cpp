@@ -133,6 +133,26 @@ std::string yaml_secret_value(const std::string& file, const YAML::Node& node,
   return value;
 }
 
+std::map<std::string, std::string> parse_kafka_properties(const std::string& file,
+                                                          const YAML::Node& props) {
+  if (!props.IsMap()) yaml_fail(file, props, "'kafka.properties' must be a mapping");
+  std::map<std::string, std::string> out;
+  // librdkafka checks names and values now, so a typo fails --check-config, not start-up.
+  KafkaConf probe(rd_kafka_conf_new());
+  char err[512];
+  for (const auto& kv : props) {
+    const std::string key = yaml_string(file, kv.first, "a kafka property name");
+    const std::string what = fmt::format("kafka property '{}'", key);
+    std::string value = yaml_secret_value(file, kv.second, what);
+    if (rd_kafka_conf_set(probe.get(), key.c_str(), value.c_str(), err, sizeof err) !=
+        RD_KAFKA_CONF_OK) {
+      yaml_fail(file, kv.second, fmt::format("{}: {}", what, mask_value(err, value)));
+    }
+    out[key] = std::move(value);
+  }
+  return out;
+}
+
 KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& node) {
   if (!node || !node.IsMap()) yaml_fail(file, node, "'kafka' must be a mapping with 'brokers'");
   yaml_check_keys(file, node, {"brokers", "properties"});
@@ -148,22 +168,8 @@ KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& no
     s.brokers = yaml_string(file, brokers, "'kafka.brokers'");
   }
   if (s.brokers.empty()) yaml_fail(file, brokers, "'kafka.brokers' is empty");
-  if (const YAML::Node props = node["properties"]) {
-    if (!props.IsMap()) yaml_fail(file, props, "'kafka.properties' must be a mapping");
-    // librdkafka checks names and values now, so a typo fails --check-config, not start-up.
-    KafkaConf probe(rd_kafka_conf_new());
-    char err[512];
-    for (const auto& kv : props) {
-      const std::string key = yaml_string(file, kv.first, "a kafka property name");
-      const std::string what = fmt::format("kafka property '{}'", key);
-      std::string value = yaml_secret_value(file, kv.second, what);
-      if (rd_kafka_conf_set(probe.get(), key.c_str(), value.c_str(), err, sizeof err) !=
-          RD_KAFKA_CONF_OK) {
-        yaml_fail(file, kv.second, fmt::format("{}: {}", what, mask_value(err, value)));
-      }
-      s.properties[key] = std::move(value);
-    }
-  }
+  if (const YAML::Node props = node["properties"])
+    s.properties = parse_kafka_properties(file, props);
   return s;
 }
 

@@ -46,6 +46,10 @@ struct KafkaSettings {
 // never the value. Throws YamlError with the file and line.
 KafkaSettings parse_kafka_settings(const std::string& file, const YAML::Node& node);
 
+// Reads the `kafka.properties` mapping (checked by librdkafka, secrets resolved) the same way.
+std::map<std::string, std::string> parse_kafka_properties(const std::string& file,
+                                                          const YAML::Node& props);
+
 // Refuses a secret file (private key, keytab, password) that other users may read or change, or
 // whose group may change it; group read is fine (root:soc-agent 0640). The error names the file
 // and its mode. For files a library opens itself (librdkafka's ssl.key.location, the syslog

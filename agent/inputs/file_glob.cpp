@@ -18,7 +18,7 @@ bool FileGlobInput::is_pattern(const std::string& path) {
   return path.find_first_of("*?[") != std::string::npos;
 }
 
-Status FileGlobInput::start(const CheckpointStore& checkpoints) {
+Status FileGlobInput::start(const PositionStore& checkpoints) {
   checkpoints_ = &checkpoints;
   rescan(true);
   spdlog::info("{}: {} matching files", config_.path, tails_.size());
@@ -79,7 +79,7 @@ void FileGlobInput::acknowledge_oldest() {
   order_.pop_front();
 }
 
-void FileGlobInput::save(CheckpointStore& checkpoints) const {
+void FileGlobInput::save(PositionStore& checkpoints) const {
   for (const auto& [path, tail] : tails_) tail->save(checkpoints);
 }
 

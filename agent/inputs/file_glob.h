@@ -27,10 +27,10 @@ class FileGlobInput : public Input {
   // True when a configured path holds glob characters (* ? [).
   static bool is_pattern(const std::string& path);
 
-  Status start(const CheckpointStore& checkpoints) override;
+  Status start(const PositionStore& checkpoints) override;
   size_t poll(size_t max_lines, const LineSink& emit) override;
   void acknowledge_oldest() override;
-  void save(CheckpointStore& checkpoints) const override;
+  void save(PositionStore& checkpoints) const override;
   InputStats stats() const override;
   std::vector<InputStats> detailed_stats() const override;
 
@@ -44,7 +44,7 @@ class FileGlobInput : public Input {
   std::chrono::milliseconds partial_flush_;
   std::chrono::milliseconds rescan_every_;
   std::chrono::steady_clock::time_point last_scan_{};
-  const CheckpointStore* checkpoints_ = nullptr;            // to restore files found later
+  const PositionStore* checkpoints_ = nullptr;              // to restore files found later
   std::map<std::string, std::unique_ptr<FileTail>> tails_;  // by path; stable addresses
   std::deque<FileTail*> order_;                // the file of each emitted, unacknowledged line
   std::map<std::string, uint64_t> forgotten_;  // counters of files no longer followed

@@ -80,12 +80,12 @@ std::optional<FilePosition> FileTail::decode(const std::string& text) {
   return pos;
 }
 
-Status FileTail::start(const CheckpointStore& checkpoints) {
+Status FileTail::start(const PositionStore& checkpoints) {
   if (auto st = check_readable(); !st) return st;
   return restore_from(checkpoints);
 }
 
-Status FileTail::restore_from(const CheckpointStore& checkpoints) {
+Status FileTail::restore_from(const PositionStore& checkpoints) {
   if (const auto text = checkpoints.get(key_)) {
     const auto pos = decode(*text);
     if (!pos) return Error{fmt::format("checkpoint of {}: malformed position '{}'", key_, *text)};
@@ -107,7 +107,7 @@ void FileTail::acknowledge_oldest() {
   unacknowledged_.pop_front();
 }
 
-void FileTail::save(CheckpointStore& checkpoints) const {
+void FileTail::save(PositionStore& checkpoints) const {
   if (acknowledged_) checkpoints.set(key_, encode(*acknowledged_));
 }
 

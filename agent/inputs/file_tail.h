@@ -24,8 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/agent_config.h"
-#include "agent/checkpoint.h"
+#include "agent/inputs/file_tail_config.h"
 #include "agent/inputs/input.h"
 #include "agent/unique_fd.h"
 #include "common/result.h"
@@ -73,14 +72,14 @@ class FileTail : public Input {
   // Input: restores the acknowledged position, and fails for a file that exists but cannot be
   // read (a configuration error the sysadmin must see at once). A missing file is fine: it is
   // followed as soon as it appears.
-  Status start(const CheckpointStore& checkpoints) override;
+  Status start(const PositionStore& checkpoints) override;
   size_t poll(size_t max_lines, const LineSink& emit) override;
   void acknowledge_oldest() override;
-  void save(CheckpointStore& checkpoints) const override;
+  void save(PositionStore& checkpoints) const override;
   InputStats stats() const override;
 
   // Like start() without the readability check (a glob's file may be unreadable for a while).
-  Status restore_from(const CheckpointStore& checkpoints);
+  Status restore_from(const PositionStore& checkpoints);
   // The position a previous run acknowledged; used when the file's identity still matches.
   void restore(const FilePosition& pos) { restored_ = pos; }
   Status check_readable() const;

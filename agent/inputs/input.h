@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "agent/checkpoint.h"
+#include "agent/inputs/position_store.h"
 #include "common/result.h"
 
 namespace soc {
@@ -41,7 +41,7 @@ class Input {
 
   // Restores positions from the checkpoint and checks what a sysadmin must fix at once (an
   // unreadable file, a port in use). Called once before the first poll.
-  virtual Status start(const CheckpointStore& checkpoints) = 0;
+  virtual Status start(const PositionStore& checkpoints) = 0;
 
   // Hands at most `max_lines` lines to `emit`, oldest first. Returns how many.
   virtual size_t poll(size_t max_lines, const LineSink& emit) = 0;
@@ -50,7 +50,7 @@ class Input {
   virtual void acknowledge_oldest() = 0;
 
   // Writes the acknowledged positions into the checkpoint (the caller saves it to disk).
-  virtual void save(CheckpointStore& checkpoints) const = 0;
+  virtual void save(PositionStore& checkpoints) const = 0;
 
   virtual InputStats stats() const = 0;
 

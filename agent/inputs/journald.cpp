@@ -40,7 +40,7 @@ JournaldInput::JournaldInput(JournaldConfig config, size_t max_line_bytes)
 
 JournaldInput::~JournaldInput() = default;
 
-Status JournaldInput::start(const CheckpointStore& checkpoints) {
+Status JournaldInput::start(const PositionStore& checkpoints) {
   sd_journal* raw = nullptr;
   int r = 0;
   if (config_.directory.empty()) {
@@ -243,7 +243,7 @@ void JournaldInput::acknowledge_oldest() {
   unacknowledged_.pop_front();
 }
 
-void JournaldInput::save(CheckpointStore& checkpoints) const {
+void JournaldInput::save(PositionStore& checkpoints) const {
   if (acknowledged_) checkpoints.set(key_, *acknowledged_);
 }
 

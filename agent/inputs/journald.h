@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "agent/checkpoint.h"
 #include "agent/inputs/input.h"
 #include "agent/inputs/journald_config.h"
 #include "common/result.h"
@@ -45,10 +44,10 @@ class JournaldInput : public Input {
   // Opens the journal, installs the filters and positions the reader: just after the saved
   // cursor; at the oldest entry when that cursor is no longer in the journal (counted as
   // cursor_lost); else at the configured start. Fails for a directory that cannot be opened.
-  Status start(const CheckpointStore& checkpoints) override;
+  Status start(const PositionStore& checkpoints) override;
   size_t poll(size_t max_lines, const LineSink& emit) override;
   void acknowledge_oldest() override;
-  void save(CheckpointStore& checkpoints) const override;
+  void save(PositionStore& checkpoints) const override;
   InputStats stats() const override;
 
   // Checkpoint key and envelope src: "journald", or "journald:DIR" for a directory.

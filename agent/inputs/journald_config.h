@@ -1,14 +1,12 @@
 // Configuration of the journald input (top-level `journald:` in agent.yaml). Kept apart from
-// journald.h so that agent_config.h can hold it without pulling in libsystemd or yaml-cpp.
+// journald.h so that agent_config.h can hold it without pulling in libsystemd.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace YAML {
-class Node;
-}
+#include "common/config_schema.h"
 
 namespace soc {
 
@@ -31,9 +29,9 @@ struct JournaldConfig {
   bool user_journals = false;
 };
 
-// Interprets the `journald:` node of FILE. An empty node (`journald:` or `journald: {}`) reads the
-// whole local journal. Throws YamlError ("FILE:LINE:COL: reason") on a bad value.
-JournaldConfig parse_journald_config(const std::string& file, const YAML::Node& node);
+// The keys of the `journald:` section. An empty section (`journald:` or `journald: {}`) reads the
+// whole local journal.
+const ConfigSchema<JournaldConfig>& journald_schema();
 
 // The journal entries worth shipping from any Linux host: the programs whose lines the collector's
 // decoders know (sshd, sudo, su, logins, account tools, cron, auditd) and the rules watch. The

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <fmt/format.h>
+
 #include "common/yaml_file.h"
 
 namespace soc {
@@ -47,15 +49,6 @@ void parse_listen(const std::string& file, const YAML::Node& node, SyslogServerC
   c.port = static_cast<uint16_t>(p);
 }
 
-size_t bounded(const std::string& file, const YAML::Node& node, const std::string& what,
-               long long lo, long long hi) {
-  const long long v = yaml_int(file, node, what);
-  if (v < lo || v > hi) {
-    yaml_fail(file, node, what + " must be " + std::to_string(lo) + " .. " + std::to_string(hi));
-  }
-  return static_cast<size_t>(v);
-}
-
 }  // namespace
 
 const char* protocol_name(SyslogProtocol p) {
@@ -75,80 +68,107 @@ std::string listen_text(const std::string& address, uint16_t port) {
   return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 }
 
-SyslogServerConfig parse_syslog_server_config(const std::string& file, const YAML::Node& node) {
-  if (!node.IsMap()) {
-    yaml_fail(file, node, "a syslog listener is a mapping with 'protocol' and 'listen'");
-  }
-  yaml_check_keys(
-      file, node,
-      {"protocol", "listen", "framing", "tls", "max_connections", "max_connections_per_source",
-       "idle_timeout", "max_message_bytes", "queue_bytes"});
-  SyslogServerConfig c;
-  if (!node["protocol"])
-    yaml_fail(file, node, "a syslog listener needs 'protocol' (udp, tcp, tls)");
-  const std::string proto = yaml_string(file, node["protocol"], "'protocol'");
-  if (proto == "udp") {
-    c.protocol = SyslogProtocol::kUdp;
-  } else if (proto == "tcp") {
-    c.protocol = SyslogProtocol::kTcp;
-  } else if (proto == "tls") {
-    c.protocol = SyslogProtocol::kTls;
-  } else {
-    yaml_fail(file, node["protocol"], "'protocol' must be udp, tcp or tls, got '" + proto + "'");
-  }
-  if (!node["listen"]) yaml_fail(file, node, "a syslog listener needs 'listen' (e.g. 0.0.0.0:514)");
-  parse_listen(file, node["listen"], c);
-
-  const bool stream = c.protocol != SyslogProtocol::kUdp;
-  if (const auto f = node["framing"]) {
-    if (!stream)
-      yaml_fail(file, f, "'framing' applies to tcp and tls only (a datagram is a message)");
-    const std::string v = yaml_string(file, f, "'framing'");
-    if (v == "auto") {
-      c.framing = SyslogFraming::kAuto;
-    } else if (v == "newline") {
-      c.framing = SyslogFraming::kNewline;
-    } else if (v == "octet-counting") {
-      c.framing = SyslogFraming::kOctetCounting;
-    } else {
-      yaml_fail(file, f, "'framing' must be auto, newline or octet-counting, got '" + v + "'");
-    }
-  }
-  if (const auto m = node["max_connections"]) {
-    if (!stream) yaml_fail(file, m, "'max_connections' applies to tcp and tls only");
-    c.max_connections = bounded(file, m, "'max_connections'", 1, 100000);
-  }
-  if (const auto m = node["max_connections_per_source"]) {
-    if (!stream) yaml_fail(file, m, "'max_connections_per_source' applies to tcp and tls only");
-    c.max_connections_per_source = bounded(file, m, "'max_connections_per_source'", 1, 100000);
-  }
-  if (const auto t = node["idle_timeout"]) {
-    if (!stream) yaml_fail(file, t, "'idle_timeout' applies to tcp and tls only");
-    const long long s = yaml_duration_seconds(file, t, "'idle_timeout'");
-    if (s < 1 || s > 86400) yaml_fail(file, t, "'idle_timeout' must be 1s .. 1d");
-    c.idle_timeout = std::chrono::seconds(s);
-  }
-  if (const auto m = node["max_message_bytes"]) {
-    c.max_message_bytes = bounded(file, m, "'max_message_bytes'", 256, 1000000);
-  }
-  if (const auto q = node["queue_bytes"]) {
-    c.queue_bytes = bounded(file, q, "'queue_bytes'", 64 * 1024, 1024LL * 1024 * 1024);
-  }
-  const YAML::Node tls = node["tls"];
-  if (c.protocol == SyslogProtocol::kTls) {
-    if (!tls || !tls.IsMap()) {
-      yaml_fail(file, tls ? tls : node, "a tls listener needs 'tls: {cert: FILE, key: FILE}'");
-    }
-    yaml_check_keys(file, tls, {"cert", "key", "ca"});
-    if (!tls["cert"]) yaml_fail(file, tls, "'tls' needs 'cert' (the server certificate, PEM)");
-    if (!tls["key"]) yaml_fail(file, tls, "'tls' needs 'key' (the server private key, PEM)");
-    c.tls.cert = yaml_string(file, tls["cert"], "'cert'");
-    c.tls.key = yaml_string(file, tls["key"], "'key'");
-    if (tls["ca"]) c.tls.ca = yaml_string(file, tls["ca"], "'ca'");
-  } else if (tls) {
-    yaml_fail(file, tls, "'tls' applies to protocol tls only");
-  }
-  return c;
+const ConfigSchema<SyslogServerConfig>& syslog_server_schema() {
+  using T = ConfigType;
+  using C = SyslogServerConfig;
+  static const ConfigSchema<C> schema = [] {
+    static const ConfigSchema<SyslogTlsConfig> tls = [] {
+      ConfigSchema<SyslogTlsConfig> s;
+      s.add({.path = "cert",
+             .type = T::kPath,
+             .help = "PEM certificate chain of the server",
+             .required = true},
+            [](SyslogTlsConfig& t, const ConfigValue& v) { t.cert = v.text; });
+      s.add({.path = "key", .type = T::kPath, .help = "PEM private key", .required = true},
+            [](SyslogTlsConfig& t, const ConfigValue& v) { t.key = v.text; });
+      s.add({.path = "ca",
+             .type = T::kPath,
+             .help = "PEM CA bundle; when set, clients must present a certificate it signed"},
+            [](SyslogTlsConfig& t, const ConfigValue& v) { t.ca = v.text; });
+      return s;
+    }();
+    ConfigSchema<C> s;
+    s.add({.path = "protocol",
+           .type = T::kEnum,
+           .choices = {"udp", "tcp", "tls"},
+           .help = "transport of the listener",
+           .required = true},
+          [](C& c, const ConfigValue& v) { c.protocol = static_cast<SyslogProtocol>(v.number); });
+    s.add({.path = "listen",
+           .type = T::kString,
+           .help = "IPV4:PORT or [IPV6]:PORT, e.g. 0.0.0.0:514 or [::]:6514 (dual stack)",
+           .required = true},
+          [](C& c, const ConfigValue& v) { parse_listen(v.ctx->file, v.node, c); });
+    s.add({.path = "framing",
+           .type = T::kEnum,
+           .default_text = "auto",
+           .choices = {"auto", "newline", "octet-counting"},
+           .help = "tcp and tls only: how messages are delimited (RFC 6587)"},
+          [](C& c, const ConfigValue& v) { c.framing = static_cast<SyslogFraming>(v.number); });
+    s.add({.path = "tls",
+           .type = T::kSection,
+           .help = "protocol tls only, and required there: the server's certificate and key",
+           .items = &tls.keys()},
+          [](C& c, const ConfigValue& v) { parse_section(*v.ctx, "tls", tls, v.node, c.tls); });
+    s.add({.path = "max_connections",
+           .type = T::kInt,
+           .default_text = "64",
+           .min = 1,
+           .max = 100000,
+           .help = "tcp and tls only: connections in all; more are closed at once and counted"},
+          [](C& c, const ConfigValue& v) { c.max_connections = static_cast<size_t>(v.number); });
+    s.add({.path = "max_connections_per_source",
+           .type = T::kInt,
+           .default_text = "8",
+           .min = 1,
+           .max = 100000,
+           .help = "tcp and tls only: connections per sender address, within max_connections"},
+          [](C& c, const ConfigValue& v) {
+            c.max_connections_per_source = static_cast<size_t>(v.number);
+          });
+    s.add({.path = "idle_timeout",
+           .type = T::kDuration,
+           .default_text = "60s",
+           .min = 1000,
+           .max = 86'400'000,
+           .help = "tcp and tls only: a connection that sends nothing for this long is closed"},
+          [](C& c, const ConfigValue& v) { c.idle_timeout = std::chrono::milliseconds(v.number); });
+    s.add({.path = "max_message_bytes",
+           .type = T::kInt,
+           .default_text = "limits.max_line_bytes",
+           .min = 256,
+           .max = 1000000,
+           .help = "longer messages are cut and flagged"},
+          [](C& c, const ConfigValue& v) { c.max_message_bytes = static_cast<size_t>(v.number); });
+    s.add({.path = "queue_bytes",
+           .type = T::kInt,
+           .default_text = "max(1 MiB, 16 messages)",
+           .min = 64 * 1024,
+           .max = 1024LL * 1024 * 1024,
+           .help = "received, not yet shipped; beyond it the listener stops reading"},
+          [](C& c, const ConfigValue& v) { c.queue_bytes = static_cast<size_t>(v.number); });
+    // What depends on the protocol.
+    s.check([](ConfigContext& ctx, const YAML::Node& node, C& c) {
+      if (c.protocol == SyslogProtocol::kUdp) {
+        for (const char* key :
+             {"framing", "max_connections", "max_connections_per_source", "idle_timeout"}) {
+          if (node[key]) {
+            ctx.fail(node[key],
+                     fmt::format(
+                         "'{}' applies to tcp and tls only{}", key,
+                         std::string_view(key) == "framing" ? " (a datagram is a message)" : ""));
+          }
+        }
+      }
+      if (c.protocol == SyslogProtocol::kTls && !node["tls"]) {
+        ctx.fail(node, "a tls listener needs 'tls: {cert: FILE, key: FILE}'");
+      } else if (c.protocol != SyslogProtocol::kTls && node["tls"]) {
+        ctx.fail(node["tls"], "'tls' applies to protocol tls only");
+      }
+    });
+    return s;
+  }();
+  return schema;
 }
 
 }  // namespace soc

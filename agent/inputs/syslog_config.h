@@ -23,10 +23,7 @@
 #include <string>
 
 #include "agent/inputs/syslog_framing.h"
-
-namespace YAML {
-class Node;
-}
+#include "common/config_schema.h"
 
 namespace soc {
 
@@ -62,7 +59,7 @@ const char* protocol_name(SyslogProtocol p);
 // "0.0.0.0:514" or "[::]:6514".
 std::string listen_text(const std::string& address, uint16_t port);
 
-// Parses one item of the `syslog:` list. Throws YamlError ("file:line:col: reason").
-SyslogServerConfig parse_syslog_server_config(const std::string& file, const YAML::Node& node);
+// The keys of one item of the `syslog:` list.
+const ConfigSchema<SyslogServerConfig>& syslog_server_schema();
 
 }  // namespace soc

@@ -596,7 +596,7 @@ SyslogServer::SyslogServer(SyslogServerConfig config, size_t default_max_message
 
 SyslogServer::~SyslogServer() = default;
 
-Status SyslogServer::start(const CheckpointStore& /*checkpoints: nothing to restore*/) {
+Status SyslogServer::start(const PositionStore& /*checkpoints: nothing to restore*/) {
   return impl_->start();
 }
 
@@ -624,7 +624,7 @@ void SyslogServer::acknowledge_oldest() {
   if (unacknowledged_ > 0) --unacknowledged_;
 }
 
-void SyslogServer::save(CheckpointStore& /*checkpoints*/) const {}
+void SyslogServer::save(PositionStore& /*checkpoints*/) const {}
 
 InputStats SyslogServer::stats() const {
   const Counters& c = impl_->counters;

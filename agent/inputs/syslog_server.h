@@ -20,7 +20,6 @@
 #include <memory>
 #include <string>
 
-#include "agent/checkpoint.h"
 #include "agent/inputs/input.h"
 #include "agent/inputs/syslog_config.h"
 #include "common/result.h"
@@ -38,10 +37,10 @@ class SyslogServer : public Input {
   // Binds the listener and loads the TLS files, then starts receiving. A port in use, a missing
   // certificate or key, or a key that does not match its certificate is an error naming the
   // listener: the sysadmin must see it at start-up, not find the port silent later.
-  Status start(const CheckpointStore& checkpoints) override;
+  Status start(const PositionStore& checkpoints) override;
   size_t poll(size_t max_lines, const LineSink& emit) override;
   void acknowledge_oldest() override;
-  void save(CheckpointStore& checkpoints) const override;
+  void save(PositionStore& checkpoints) const override;
   InputStats stats() const override;
 
   // Envelope src: "syslog:udp:0.0.0.0:514".

@@ -1,4 +1,5 @@
 #include "agent/inputs/file_glob.h"
+#include "agent/checkpoint.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

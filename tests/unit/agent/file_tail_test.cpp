@@ -1,4 +1,5 @@
 #include "agent/inputs/file_tail.h"
+#include "agent/checkpoint.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
