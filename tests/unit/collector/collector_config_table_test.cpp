@@ -67,7 +67,7 @@ TEST_F(CollectorConfigTableTest, OutOfRangeDuplicateAndUnknownKeysAreRefused) {
   EXPECT_EQ(error("detect:\n  batch_maximum: 10\n"),
             path_ +
                 ":8:3: unknown key 'batch_maximum' in 'detect' (expected one of: batch_max, "
-                "future_tolerance)");
+                "future_tolerance, audit_processes_per_host, audit_hosts)");
   EXPECT_NE(error("decoders:\n  timezon: UTC\n").find("did you mean 'timezone'?"),
             std::string::npos);
   const std::string both = error("log_level: loud\nembedded_broker:\n  partitions: 300\n");

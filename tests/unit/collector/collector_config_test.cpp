@@ -72,7 +72,7 @@ TEST(CollectorConfig, AuditProcessTableLimits) {
   EXPECT_EQ(c->audit_processes.hosts, 3u);
   auto bad = load("detect:\n  audit_hosts: 0\n");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().find("'audit_hosts' must be 1 .. 100000"), std::string::npos)
+  EXPECT_NE(bad.error().find("'detect.audit_hosts' must be 1 .. 100000"), std::string::npos)
       << bad.error();
 }
 
