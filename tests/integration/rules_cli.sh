@@ -194,7 +194,7 @@ grep -qE '^sshd +sshd sshd-session sshd-auth +OpenSSH sshd messages; PAM message
   "$T/decoders.out" || fail "decoders list has no sshd row: $(cat "$T/decoders.out")"
 "$CTL" decoders list --format json >"$T/decoders.json" || fail "decoders list --format json failed"
 [ "$(jq -r '[.[].name] | join(" ")' "$T/decoders.json")" = \
-  "sshd sudo su account cron login pam auditd firewall fail2ban portsentry web json laurel kernel systemd docker scanlogd xinetd ftp dns proxy slapd vpn samba dropbear doas database voip remote_access lighttpd php webapp_auth postfix dovecot exim sendmail courier cyrus imapd roundcube solid-pop3d qmail sogo horde kerio assp domino perdition webmail-files zimbra" ] ||
+  "mail-files sshd sudo su account cron login pam auditd firewall fail2ban portsentry web json laurel kernel systemd docker scanlogd xinetd ftp dns proxy slapd vpn samba dropbear doas database voip remote_access lighttpd php webapp_auth postfix dovecot exim sendmail courier cyrus imapd roundcube solid-pop3d qmail sogo horde kerio assp domino perdition webmail-files zimbra" ] ||
   fail "decoder names: $(jq -c '[.[].name]' "$T/decoders.json")"
 [ "$(jq -r '.[] | select(.name == "web") | .programs | index("nginx") != null' "$T/decoders.json")" = true ] ||
   fail "web decoder without nginx: $(cat "$T/decoders.json")"
@@ -206,7 +206,7 @@ grep -qE '^sshd +sshd sshd-session sshd-auth +OpenSSH sshd messages; PAM message
 sed -n '/^by line shape/,$p' "$T/decoders.out" | grep -qE '^json +.\{' ||
   fail "decoders list shows no line shapes: $(cat "$T/decoders.out")"
 [ "$(jq -r '[.[] | select(.shape != "") | .name] | join(" ")' "$T/decoders.json")" = \
-  "pam auditd web json" ] || fail "line shapes: $(jq -c '[.[] | {name, shape}]' "$T/decoders.json")"
+  "mail-files pam auditd fail2ban portsentry web json" ] || fail "line shapes: $(jq -c '[.[] | {name, shape}]' "$T/decoders.json")"
 if "$CTL" decoders list --format xml >/dev/null 2>&1; then fail "decoders list accepted --format xml"; fi
 
 echo "PASS rules_cli"
