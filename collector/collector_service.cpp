@@ -43,6 +43,15 @@ int CollectorService::run(const CollectorConfig& cfg, std::unique_ptr<Engine> en
       spdlog::critical("{}", st.error());
       rc = 1;
     }
+    if (rc == 0 && broker) {
+      // The embedded broker dies with this process: take in what it holds first.
+      broker->refuse_produce();
+      if (auto drained = (*pipeline)->drain(kEmbeddedDrainDeadline); !drained) {
+        spdlog::error("draining the embedded broker: {}", drained.error());
+      } else {
+        spdlog::info("stop: {} events still in the embedded broker detected and stored", *drained);
+      }
+    }
     // The consumer leaves its group before the broker goes away. When Kafka does not answer, the
     // stop must not hang: alerts and offsets are already durable, so close the store and exit
     // without waiting (the group notices after session.timeout.ms).

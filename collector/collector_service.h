@@ -17,6 +17,8 @@ class CollectorService {
  public:
   // How long a stop waits for Kafka to let the consumer leave its group.
   static constexpr std::chrono::milliseconds kConsumerCloseDeadline{10000};
+  // How long a stop may spend detecting what the embedded broker still holds.
+  static constexpr std::chrono::milliseconds kEmbeddedDrainDeadline{10000};
 
   // Runs until `stop`, serving `reload` requests with `on_reload` between batches. Returns the
   // process's exit code: 0 after a clean stop, 1 on an error (logged). When Kafka does not let

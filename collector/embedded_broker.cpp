@@ -1,6 +1,8 @@
 #include "collector/embedded_broker.h"
 
 #include <librdkafka/rdkafka.h>
+
+#include <vector>
 // rdkafka_mock.h needs rdkafka.h first.
 #include <fmt/format.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -48,6 +50,14 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::start(const std::string&
       "set kafka.brokers to a real cluster",
       b->bootstrap_, bootstrap_file, max_message_bytes);
   return b;
+}
+
+void EmbeddedBroker::refuse_produce() {
+  constexpr int16_t kProduceApiKey = 0;
+  // Errors are consumed one per request: enough for every agent's retries for hours, longer
+  // than any stop takes.
+  const std::vector<rd_kafka_resp_err_t> errors(100000, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+  rd_kafka_mock_push_request_errors_array(cluster_, kProduceApiKey, errors.size(), errors.data());
 }
 
 EmbeddedBroker::~EmbeddedBroker() {

@@ -30,6 +30,10 @@ class EmbeddedBroker {
   EmbeddedBroker& operator=(const EmbeddedBroker&) = delete;
 
   const std::string& bootstrap() const { return bootstrap_; }
+  // From now on every produce request is answered with a retriable error, so agents keep their
+  // lines (spool) instead of handing them to a broker about to vanish with this process; the
+  // collector then consumes what the broker already holds (Pipeline::drain) before stopping.
+  void refuse_produce();
   // For failure injection (rd_kafka_mock_broker_set_down ...).
   rd_kafka_mock_cluster_t* cluster() const { return cluster_; }
 

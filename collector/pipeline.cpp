@@ -379,6 +379,19 @@ Status Pipeline::check_health(bool check_group) {
   return store_losses();
 }
 
+Result<uint64_t> Pipeline::drain(std::chrono::milliseconds deadline) {
+  const std::atomic<bool> go_on{false};
+  const uint64_t before = counters_.events.value();
+  const auto until = Clock::now() + deadline;
+  // Three empty polls in a row (about 200 ms each): the broker has nothing more for us.
+  for (int empty = 0; empty < 3 && Clock::now() < until;) {
+    const uint64_t seen = counters_.events.value() + counters_.bad_events.value();
+    if (auto st = process_batch(go_on); !st) return st.failure();
+    empty = counters_.events.value() + counters_.bad_events.value() == seen ? empty + 1 : 0;
+  }
+  return counters_.events.value() - before;
+}
+
 Status Pipeline::store_losses() {
   if (losses_.empty()) return Ok{};
   if (auto st = store_.apply(losses_); !st) return Error{"alert store: " + st.error()};

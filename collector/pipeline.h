@@ -40,6 +40,10 @@ class Pipeline {
   // still call into this pipeline, so the caller must not destroy it and should exit the process
   // (nothing is lost: offsets are committed only for events whose alerts are stored).
   bool close(std::chrono::milliseconds deadline);
+  // Detects on and stores what the (embedded) broker still holds, until polls come back empty
+  // or `deadline` passes: with the embedded broker refusing new events, a SIGTERM then loses no
+  // event the agents were told was delivered. Returns the events drained.
+  Result<uint64_t> drain(std::chrono::milliseconds deadline);
 
   // Called by run() between two batches when a reload was requested; it may call
   // replace_engine() and set_batch_max().
