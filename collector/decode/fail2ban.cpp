@@ -105,19 +105,13 @@ bool decode_fail2ban_program(std::string_view msg, const ReadTime& /*read*/, Fie
 
 }  // namespace
 
-namespace {
-bool digit_led(std::string_view text) {
-  return text.front() >= '0' && text.front() <= '9';
-}
-}  // namespace
-
 extern constinit const DecoderSpec kFail2banDecoder{
     .name = "fail2ban",
     .description = "fail2ban bans and finds (another IPS's verdicts, the recidive jail's input)",
     .programs = kFail2banPrograms,
     .formats = kFail2banFormats,
     .decode = decode_fail2ban_program,
-    .shape = {.test = digit_led,
+    .shape = {.test = text::starts_with_digit,
               .text = "a digit: fail2ban.log's own lines (else the next shapes)",
               .decode = decode_fail2ban_log,
               .final = false},

@@ -124,9 +124,6 @@ extern constinit const DecoderSpec kScanlogdDecoder{
 };
 
 namespace {
-bool digit_led(std::string_view text) {
-  return text.front() >= '0' && text.front() <= '9';
-}
 bool decode_portsentry_history_shape(std::string_view text, const ReadTime& /*read*/,
                                      Fields& fields, std::optional<SysTime>& time) {
   return decode_portsentry_history(text, fields, time);
@@ -139,7 +136,7 @@ extern constinit const DecoderSpec kPortsentryDecoder{
     .programs = kPortsentryPrograms,
     .formats = kPortsentryFormats,
     .decode = decode_portsentry_program,
-    .shape = {.test = digit_led,
+    .shape = {.test = text::starts_with_digit,
               .text = "a digit: PortSentry's history file (else the next shapes)",
               .decode = decode_portsentry_history_shape,
               .final = false},

@@ -20,6 +20,11 @@ inline bool is_hex_digit(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+// A text whose first byte is an ASCII digit (a line shape: files led by a date or a time).
+inline bool starts_with_digit(std::string_view s) {
+  return !s.empty() && is_digit(s.front());
+}
+
 // Removes `prefix` from the front of `s` when it is there.
 inline bool consume(std::string_view& s, std::string_view prefix) {
   if (s.substr(0, prefix.size()) != prefix) return false;

@@ -8,6 +8,7 @@
 #include "collector/decode/lighttpd.h"
 #include "collector/decode/nginx_error.h"
 #include "collector/decode/php.h"
+#include "collector/decode/text.h"
 #include "collector/decode/webapp_auth.h"
 #include "common/event_dataset.h"
 
@@ -89,17 +90,13 @@ namespace {
 
 constexpr std::string_view kWebPrograms[] = {"nginx", "apache",        "apache2",
                                              "httpd", "apache-access", "apache-error"};
-bool is_hex_letter(char c) {
-  return (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 // An access line starts with a client address (IPv4 digits, IPv6 hex or ':'), an error line with
 // '['. An access line led by a virtual host ("portal.example.gov.vn:443 203.0.113.7 - - [...]
 // "GET") or a client host name (HostnameLookups On) starts with any letter: such a line is taken
 // when it holds '] "', unless it starts with '{' or '@', which are JSON's whatever follows.
 bool led_by_address(std::string_view text) {
   const char c = text.front();
-  return c == '[' || (c >= '0' && c <= '9') || c == ':' || is_hex_letter(c);
+  return c == '[' || c == ':' || text::is_hex_digit(c);
 }
 
 // A letter-led text that may be a web line: a vhost access line, Grafana's logfmt ("t=",
