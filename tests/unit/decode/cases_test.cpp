@@ -6,19 +6,16 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "collector/decode/decoder.h"
 #include "common/clock.h"
+#include "tests/unit/case_files.h"
 
 namespace soc {
 namespace {
-
-namespace fs = std::filesystem;
 
 const std::string kCasesDir = std::string(SOC_SOURCE_DIR) + "/tests/decoders";
 constexpr const char* kReadTime = "2026-11-23T12:00:00+07:00";
@@ -45,15 +42,8 @@ bool is_base_field(const std::string& name) {
 }
 
 std::vector<DecoderCase> load_cases() {
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(kCasesDir)) {
-    if (e.path().extension() == ".yml") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  const char* only = std::getenv("SOC_DECODER_CASES");
   std::vector<DecoderCase> out;
-  for (const auto& file : files) {
-    if (only != nullptr && *only != '\0' && file.filename() != only) continue;
+  for (const auto& file : test::case_files(kCasesDir, "SOC_DECODER_CASES")) {
     const YAML::Node root = YAML::LoadFile(file.string());
     for (const auto& n : root) {
       DecoderCase c;

@@ -6,10 +6,8 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -17,11 +15,10 @@
 
 #include "collector/detect/detect_chain.h"
 #include "collector/detect/rule.h"
+#include "tests/unit/case_files.h"
 
 namespace soc {
 namespace {
-
-namespace fs = std::filesystem;
 
 const std::string kRulesDir = std::string(SOC_SOURCE_DIR) + "/rules";
 const std::string kCasesDir = std::string(SOC_SOURCE_DIR) + "/tests/rules";
@@ -50,15 +47,8 @@ std::string expand(std::string line, int i) {
 }
 
 std::vector<Case> load_cases() {
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(kCasesDir)) {
-    if (e.path().extension() == ".yml") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  const char* only = std::getenv("SOC_PACK_CASES");
   std::vector<Case> out;
-  for (const auto& file : files) {
-    if (only != nullptr && *only != '\0' && file.filename() != only) continue;
+  for (const auto& file : test::case_files(kCasesDir, "SOC_PACK_CASES")) {
     const YAML::Node root = YAML::LoadFile(file.string());
     for (const auto& n : root) {
       Case c;

@@ -20,6 +20,7 @@
 #include "collector/detect/detector.h"
 #include "collector/detect/engine.h"
 #include "collector/detect/sigma.h"
+#include "tests/unit/case_files.h"
 
 namespace soc {
 namespace {
@@ -44,12 +45,7 @@ std::string read(const fs::path& p) {
 
 std::vector<SigmaCase> load_cases() {
   std::vector<SigmaCase> out;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(kCases)) {
-    if (e.path().extension() == ".yml") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
+  for (const auto& file : test::case_files(kCases)) {
     for (const auto& n : YAML::LoadFile(file.string())) {
       SigmaCase c;
       c.where = file.filename().string() + ":" + std::to_string(n.Mark().line + 1);
