@@ -51,14 +51,6 @@ std::optional<Peer> find_bracketed_peer(string_view s, size_t from) {
   return std::nullopt;
 }
 
-void set_event(Fields& f, string_view service, string_view category, string_view action,
-               string_view outcome) {
-  f.set("service.name", service);
-  f.set("event.category", category);
-  f.set("event.action", action);
-  f.set("event.outcome", outcome);
-}
-
 void set_peer(Fields& f, const Peer& peer) {
   f.set("source.ip", peer.ip);
   if (!peer.port.empty()) f.set("source.port", peer.port);

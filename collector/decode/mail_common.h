@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "collector/decode/event.h"
+#include "collector/decode/service_event.h"
 
 namespace soc::mail {
 
@@ -28,9 +29,8 @@ std::optional<Peer> find_bracketed_peer(std::string_view s, size_t from = 0);
 // when it is not an address.
 std::string_view clean_ip(std::string_view s);
 
-// Sets service.name, event.category, event.action and event.outcome.
-void set_event(Fields& f, std::string_view service, std::string_view category,
-               std::string_view action, std::string_view outcome);
+// Sets service.name, event.category, event.action and event.outcome: the network services' one.
+using service::set_event;
 
 // Sets source.ip (and source.port, and source.domain for a host name other than "unknown").
 void set_peer(Fields& f, const Peer& peer);
